@@ -1,0 +1,171 @@
+"""The ``kehoach`` command line: the only place that maps errors to exit codes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from extractor.errors import ExitCode, KehoachError
+from extractor.fsutil import atomic_write_text
+from extractor.options import Options
+
+log = logging.getLogger("kehoach")
+
+
+def _err(line: str) -> None:
+    click.echo(line, err=True)
+
+
+def _run_batch(files: Iterable[Path], work: Callable[[Path], Any]) -> int:
+    """Run ``work`` on each file; one bad file never stops the batch."""
+    worst = ExitCode.OK
+    failed = 0
+    for path in files:
+        try:
+            work(path)
+        except KehoachError as exc:
+            if exc.path is None:
+                exc.path = str(path)
+            _err(f"kehoach: {exc.one_line()}")
+            failed += 1
+            worst = max(worst, exc.exit_code)
+        except Exception as exc:  # a bug must not lose the rest of the batch
+            log.exception("unexpected failure on %s", path)
+            _err(f"kehoach: {path}: [E999] internal error ({exc.__class__.__name__}: {exc}); "
+                 "please report it with this file")
+            failed += 1
+            worst = max(worst, ExitCode.INTERNAL)
+    return int(worst)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.version_option(package_name="kehoach")
+def main(verbose: int) -> None:
+    """Turn Vietnamese government plans (Kế hoạch) into structured records."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def _ocr_options(fn: Callable) -> Callable:
+    fn = click.option("--force-ocr", is_flag=True, help="OCR every page, even with a good text layer.")(fn)
+    fn = click.option("--no-ocr", is_flag=True, help="Never OCR; use text layers only.")(fn)
+    fn = click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                      help="Pages OCR'd in parallel (default: all cores).")(fn)
+    fn = click.option("--password", default=None, help="Password of encrypted PDFs.")(fn)
+    fn = click.option("--lang", default="vie", show_default=True, help="Tesseract language(s).")(fn)
+    fn = click.option("--no-restore", is_flag=True, help="Skip diacritic restoration.")(fn)
+    return fn
+
+
+def _make_options(force_ocr: bool, no_ocr: bool, jobs: int | None, password: str | None,
+                  lang: str, no_restore: bool) -> Options:
+    if force_ocr and no_ocr:
+        raise click.UsageError("--force-ocr and --no-ocr exclude each other")
+    kwargs: dict[str, Any] = dict(force_ocr=force_ocr, no_ocr=no_ocr, password=password, lang=lang,
+                                  restore=not no_restore, progress=sys.stderr.isatty())
+    if jobs:
+        kwargs["jobs"] = jobs
+    return Options(**kwargs)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write FILE.txt per input into this folder instead of stdout.")
+@_ocr_options
+def ocr(files: tuple[Path, ...], out_dir: Path | None, **flags: Any) -> None:
+    """Print the text of FILES (PDF, image, .txt), pages separated by form feeds."""
+    from extractor.pipeline import read_document
+
+    options = _make_options(**flags)
+
+    def work(path: Path) -> None:
+        doc = read_document(path, options)
+        for issue in doc.all_issues():
+            if issue.severity != "info":
+                page = f" (page {issue.page})" if issue.page else ""
+                _err(f"kehoach: {path}{page}: [{issue.kind}] {issue.message}")
+        if out_dir:
+            atomic_write_text(out_dir / f"{path.name}.txt", doc.text)
+        else:
+            sys.stdout.write(doc.text)
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+        if doc.status.value != "success" and any(i.severity == "error" for i in doc.all_issues()):
+            raise _PartialResult(str(path))
+
+    sys.exit(_run_batch(files, work))
+
+
+class _PartialResult(KehoachError):
+    code = "E001"
+    exit_code = ExitCode.PARTIAL
+
+    def __init__(self, path: str):
+        super().__init__("some pages failed (see the lines above); the rest was written", path=path)
+
+
+@main.command()
+@click.argument("file", default="-", type=click.File("r", encoding="utf-8", errors="replace"))
+@click.option("--tokens", is_flag=True, help="Emit per-token JSON lines (original, restored, confidence).")
+def restore(file: Any, tokens: bool) -> None:
+    """Restore diacritics / correct OCR garbage in FILE (or stdin), line for line."""
+    from extractor import restore as restorer
+
+    text = file.read()
+    if tokens:
+        for tok in restorer.restore_tokens(text):
+            click.echo(json.dumps(tok.model_dump(), ensure_ascii=False))
+        return
+    sys.stdout.write(restorer.restore_text(text))
+    sys.stdout.flush()
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the record of the (single) FILE here.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write one FILE.json record per input into this folder.")
+@_ocr_options
+def extract(files: tuple[Path, ...], json_out: Path | None, out_dir: Path | None, **flags: Any) -> None:
+    """Extract the plan record (header, targets, budget, tasks ...) of FILES."""
+    from extractor.pipeline import extract as run_extract
+    from extractor.summary import print_summary
+
+    if json_out and len(files) > 1:
+        raise click.UsageError("--json takes one FILE; use --out DIR for several")
+    options = _make_options(**flags)
+
+    def work(path: Path) -> None:
+        plan = run_extract(path, options)
+        text = plan.model_dump_json(indent=2, by_alias=True) + "\n"
+        if json_out:
+            atomic_write_text(json_out, text)
+        elif out_dir:
+            atomic_write_text(out_dir / f"{path.stem}.json", text)
+        else:
+            sys.stdout.write(text)
+        if json_out or out_dir:
+            print_summary(plan)
+
+    sys.exit(_run_batch(files, work))
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the plan record."""
+    from schemas.plan import plan_json_schema
+
+    click.echo(json.dumps(plan_json_schema(), ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
