@@ -6,7 +6,7 @@ layers, pixels of the rasterised image for OCR. Origin top-left, y grows down.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -98,7 +98,7 @@ class Page(_Strict):
         return "\n".join(line.text for line in self.lines)
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Outcome of processing one document; never success while issues exist."""
 
     SUCCESS = "success"
