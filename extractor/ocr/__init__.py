@@ -1,0 +1,1 @@
+"""OCR engine behind three layers: ``exec`` (subprocess), ``tesseract`` (args + TSV), ``probe``."""

@@ -1,0 +1,173 @@
+"""Page sources: a PDF (pdfplumber text layers, pypdfium2 rendering) or an image file.
+
+A source is a small picklable description (path, password, dpi, limits); every
+call opens the file again and touches only one page, so a worker process can
+render its own page and nothing holds a whole document in memory.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from extractor import textlayer
+from extractor.errors import CorruptFileError, EmptyFileError, EncryptedPdfError, ImageTooLargeError
+from extractor.options import Options
+from extractor.quality import assess
+from schemas.document import Page, PageQuality
+
+log = logging.getLogger(__name__)
+
+LayerPage = tuple[int, Page | None, PageQuality | None]
+DEFAULT_IMAGE_DPI = 300  # what scanners default to when an image carries no dpi
+
+
+@dataclass(frozen=True)
+class PdfSource:
+    """A PDF file: text layers through pdfplumber, page images through pypdfium2."""
+
+    path: Path
+    password: str | None
+    dpi: int
+    max_pixels: int
+    page_count: int
+    mime: str = "application/pdf"
+
+    @classmethod
+    def open(cls, path: Path, options: Options) -> PdfSource:
+        """Check the PDF opens (password, corruption, pages) before any page work."""
+        import pypdfium2 as pdfium
+
+        try:
+            pdf = pdfium.PdfDocument(str(path), password=options.password)
+        except pdfium.PdfiumError as exc:
+            raise _open_error(exc, path, options.password) from exc
+        try:
+            count = len(pdf)
+        finally:
+            pdf.close()
+        if count == 0:
+            raise EmptyFileError("the PDF has no pages; export or scan it again", path=str(path))
+        return cls(path, options.password, options.dpi, options.max_pixels, count)
+
+    def layer_pages(self, options: Options) -> Iterator[LayerPage]:
+        """Each page's text layer, kept as a Page when good, else (index, None, quality)."""
+        import pdfplumber
+
+        try:
+            pdf = pdfplumber.open(self.path, password=self.password or "")
+        except Exception as exc:  # pdfminer is stricter than pdfium on damaged files
+            log.warning("%s: no text layers (pdfplumber: %s); OCR every page", self.path, exc)
+            for index in range(self.page_count):
+                yield index, None, None
+            return
+        with pdf:
+            for index, plumber_page in enumerate(pdf.pages):
+                try:
+                    yield index, *self._layer_page(index, plumber_page, options)
+                finally:
+                    plumber_page.close()  # drops pdfplumber's per-page caches: flat memory
+
+    def _layer_page(self, index: int, plumber_page, options: Options) -> tuple[Page | None, PageQuality]:
+        try:
+            lines = textlayer.page_lines(plumber_page)
+            image = textlayer.has_image(plumber_page)
+        except Exception as exc:
+            log.warning("%s page %d: text layer unreadable (%s)", self.path, index + 1, exc)
+            lines, image = [], True
+        text = "\n".join(line.text for line in lines)
+        quality, issues = assess(text, source="pdf", has_image=image, options=options, page=index + 1)
+        if quality.decision == "ocr":
+            return None, quality
+        page = Page(number=index + 1, width=float(plumber_page.width), height=float(plumber_page.height),
+                    unit="pt", source="text_layer", quality=quality, lines=lines, issues=issues)
+        return page, quality
+
+    def render(self, index: int) -> tuple[Image.Image, int]:
+        """Rasterise one page, grayscale, at ``dpi`` (lowered to stay under ``max_pixels``)."""
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(str(self.path), password=self.password)
+        try:
+            page = pdf[index]
+            width, height = page.get_size()
+            dpi = self.dpi
+            while dpi > 72 and (width * dpi / 72) * (height * dpi / 72) > self.max_pixels:
+                dpi = int(dpi * 0.8)
+            bitmap = page.render(scale=dpi / 72, grayscale=True)
+            image = bitmap.to_pil().convert("L")
+            bitmap.close()
+            page.close()
+        finally:
+            pdf.close()
+        return image, dpi
+
+
+def _open_error(exc: Exception, path: Path, password: str | None) -> Exception:
+    import pypdfium2.raw as raw
+
+    code = getattr(exc, "err_code", None)
+    if code == raw.FPDF_ERR_PASSWORD:
+        if password:
+            return EncryptedPdfError("the password is wrong for this encrypted PDF; "
+                                     "check it and pass it again with --password", path=str(path))
+        return EncryptedPdfError("the PDF is encrypted; pass its password with --password",
+                                 path=str(path))
+    if code == raw.FPDF_ERR_SECURITY:
+        return EncryptedPdfError("the PDF uses an unsupported security handler; "
+                                 "print it to a new PDF and try again", path=str(path))
+    return CorruptFileError("the PDF is damaged or truncated and cannot be opened; "
+                            "download or export it again", path=str(path))
+
+
+@dataclass(frozen=True)
+class ImageSource:
+    """A PNG, JPEG or (multi-page) TIFF image: one page per frame, always OCR'd."""
+
+    path: Path
+    mime: str
+    frames: int
+    dpi: int
+
+    @classmethod
+    def open(cls, path: Path, kind: str, options: Options) -> ImageSource:
+        """Read the header only: size (bomb check before decoding), frames, dpi."""
+        try:
+            with Image.open(path) as image:
+                width, height = image.size
+                frames = getattr(image, "n_frames", 1)
+                dpi = _image_dpi(image.info.get("dpi"))
+        except Image.DecompressionBombError as exc:
+            raise _too_large(path, str(exc)) from exc
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+            raise CorruptFileError(f"the {kind.upper()} image is damaged and cannot be read ({exc}); "
+                                   "scan or export it again", path=str(path)) from exc
+        if width * height > options.max_pixels:
+            raise _too_large(path, f"{width}×{height} pixels")
+        return cls(path, f"image/{kind}", frames, dpi)
+
+    def layer_pages(self, options: Options) -> Iterator[LayerPage]:
+        """Images have no text layer: every frame is an OCR task."""
+        for index in range(self.frames):
+            yield index, None, None
+
+    def render(self, index: int) -> tuple[Image.Image, int]:
+        """Decode one frame as grayscale."""
+        with Image.open(self.path) as image:
+            image.seek(index)
+            return image.convert("L"), self.dpi
+
+
+def _image_dpi(value: object) -> int:
+    if isinstance(value, tuple) and value and isinstance(value[0], (int, float)) and value[0] >= 72:
+        return int(round(value[0]))
+    return DEFAULT_IMAGE_DPI
+
+
+def _too_large(path: Path, size: str) -> ImageTooLargeError:
+    return ImageTooLargeError(f"the image is too large to read safely ({size}); "
+                              "scan it at 300 dpi or split it into pages", path=str(path))
