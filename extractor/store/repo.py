@@ -1,0 +1,268 @@
+"""Repository functions: documents, field values and their revisions, approval.
+
+Each function is one transaction. Saving a field is an optimistic ``UPDATE ... WHERE
+version = :seen``: the loser of a race gets :class:`FieldConflictError` with the winner's
+value, and the revision row is written in the same transaction as the value it records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import aliased
+
+from extractor.store import record as rec
+from extractor.store.db import Store
+from extractor.store.errors import FieldConflictError, LockedError, NotFoundError
+from extractor.store.models import Document, Extraction, FieldValue, Revision, User, utcnow
+from extractor.store.originals import read_chunks, save_original
+
+MACHINE = "máy"  # the author of machine revisions
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who does something: a user (id, name) or the machine."""
+
+    id: int | None
+    name: str
+
+
+MACHINE_ACTOR = Actor(None, MACHINE)
+
+
+def add_document(store: Store, originals_dir: Path, chunks: Iterable[bytes], filename: str,
+                 max_bytes: int, user_id: int | None = None) -> tuple[Document, bool]:
+    """Store an original once; (document, created). Re-uploading finds the existing one."""
+    sha, mime, size = save_original(originals_dir, chunks, max_bytes)
+    safe_name = Path(filename or "").name[:255] or f"{sha[:12]}"
+    with store.write() as s:
+        doc = s.scalar(select(Document).where(Document.sha256 == sha))
+        if doc is not None:
+            return doc, False
+        doc = Document(sha256=sha, filename=safe_name, mime=mime, size=size, status="new",
+                       uploaded_by=user_id, issue_count=0)
+        s.add(doc)
+        s.flush()
+        return doc, True
+
+
+def add_document_file(store: Store, originals_dir: Path, path: Path, max_bytes: int,
+                      user_id: int | None = None) -> tuple[Document, bool]:
+    """:func:`add_document` for a local file (watch folder, tests)."""
+    return add_document(store, originals_dir, read_chunks(path), path.name, max_bytes, user_id)
+
+
+def get_document(store: Store, document_id: int) -> Document:
+    """The document or :class:`NotFoundError`."""
+    with store.read() as s:
+        doc = s.get(Document, document_id)
+    if doc is None:
+        raise NotFoundError(f"không có văn bản số {document_id}")
+    return doc
+
+
+def list_documents(store: Store, province: str = "", number: str = "", date: str = "",
+                   status: str = "", limit: int = 200) -> list[Document]:
+    """Documents newest first, filtered by substring of province/number, date prefix, status."""
+    query = select(Document).order_by(Document.id.desc()).limit(limit)
+    if province:
+        query = query.where(func.lower(Document.province).contains(province.lower(), autoescape=True))
+    if number:
+        query = query.where(or_(func.lower(Document.number).contains(number.lower(), autoescape=True),
+                                func.lower(Document.filename).contains(number.lower(), autoescape=True)))
+    if date:
+        query = query.where(Document.issued_date.startswith(date, autoescape=True))
+    if status:
+        query = query.where(Document.status == status)
+    with store.read() as s:
+        return list(s.scalars(query))
+
+
+def apply_extraction(s: Any, doc: Document, record: dict[str, Any], job_id: int | None,
+                     locked: bool = False) -> Extraction:
+    """Keep the run whole and merge it into the fields (inside the caller's transaction).
+
+    A field no reviewer touched takes the machine value; a reviewed field (every field of an
+    approved record, ``locked``) keeps its value and carries the differing machine value as a
+    suggestion.
+    """
+    run = Extraction(document_id=doc.id, job_id=job_id, record=record)
+    s.add(run)
+    new = rec.flatten(record)
+    existing = {f.path: f for f in s.scalars(select(FieldValue).where(FieldValue.document_id == doc.id))}
+    now = utcnow()
+    for path, value in new.items():
+        prov = rec.provenance(record, path) or {}
+        conf = prov.get("confidence")
+        field = existing.pop(path, None)
+        if field is None:
+            first = None if locked else value
+            field = FieldValue(document_id=doc.id, path=path, value=first, machine_value=value,
+                               confidence=conf, version=1, reviewed=locked, removed=False,
+                               has_suggestion=locked and value is not None,
+                               suggestion=value if locked else None, updated_at=now)
+            s.add(field)
+            s.flush()
+            _revision(s, field, 1, MACHINE_ACTOR, None, first, "trích xuất tự động", "machine")
+            continue
+        field.machine_value, field.confidence = value, conf
+        if field.reviewed or locked:
+            field.has_suggestion = value != field.value
+            field.suggestion = value if field.has_suggestion else None
+        elif value != field.value or field.removed:
+            _bump(s, field, value, MACHINE_ACTOR, "trích xuất lại", "machine")
+            field.removed = False
+    for field in existing.values():  # the new run no longer finds these
+        if not (field.reviewed or locked or field.removed):
+            _bump(s, field, None, MACHINE_ACTOR, "trích xuất lại: không còn thấy", "machine")
+            field.removed = True
+    _refresh_summary(s, doc, len(record.get("issues") or []))
+    return run
+
+
+def _bump(s: Any, field: FieldValue, value: Any, actor: Actor, reason: str, kind: str) -> None:
+    old = field.value
+    field.value, field.version, field.updated_at = value, field.version + 1, utcnow()
+    s.flush()
+    _revision(s, field, field.version, actor, old, value, reason, kind)
+
+
+def _revision(s: Any, field: FieldValue, version: int, actor: Actor, old: Any, new: Any,
+              reason: str, kind: str) -> None:
+    s.add(Revision(field_id=field.id, document_id=field.document_id, version=version, kind=kind,
+                   user_id=actor.id, username=actor.name, old_value=old, new_value=new,
+                   reason=reason, at=utcnow()))
+
+
+def _refresh_summary(s: Any, doc: Document, issue_count: int | None = None) -> None:
+    values = {f.path: f.value for f in s.scalars(
+        select(FieldValue).where(FieldValue.document_id == doc.id, FieldValue.path.startswith("document.")))}
+    doc.province = (values.get("document.province") or None)
+    doc.number = (values.get("document.number") or None)
+    issued = values.get("document.issued_date")
+    doc.issued_date = issued[:10] if isinstance(issued, str) else None
+    doc.title = values.get("document.title")
+    if issue_count is not None:
+        doc.issue_count = issue_count
+
+
+def save_field(store: Store, document_id: int, path: str, value: Any, seen_version: int,
+               actor: Actor, reason: str = "") -> FieldValue:
+    """A reviewer's value for one field, if nobody saved it since ``seen_version``."""
+    with store.write() as s:
+        doc = s.scalar(select(Document).where(Document.id == document_id).with_for_update())
+        if doc is None:
+            raise NotFoundError(f"không có văn bản số {document_id}")
+        if doc.status == "approved":
+            raise LockedError("văn bản đã được duyệt; không thể sửa")
+        field = s.scalar(select(FieldValue).where(FieldValue.document_id == document_id,
+                                                  FieldValue.path == path))
+        if field is None:
+            raise NotFoundError(f"không có trường {path}")
+        old = field.value
+        done = s.execute(
+            update(FieldValue)
+            .where(FieldValue.id == field.id, FieldValue.version == seen_version)
+            .values(value=value, version=seen_version + 1, reviewed=True, removed=False,
+                    has_suggestion=False, suggestion=None, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if done != 1:
+            raise _conflict(s, field)
+        s.add(Revision(field_id=field.id, document_id=document_id, version=seen_version + 1,
+                       kind="review", user_id=actor.id, username=actor.name, old_value=old,
+                       new_value=value, reason=reason, at=utcnow()))
+        s.flush()
+        s.expire_all()  # the UPDATE bypassed the identity map
+        if path.startswith("document."):
+            _refresh_summary(s, doc)
+        s.refresh(field)
+        return field
+
+
+def _conflict(s: Any, field: FieldValue) -> FieldConflictError:
+    s.expire(field)
+    s.refresh(field)
+    last = s.scalar(select(Revision).where(Revision.field_id == field.id)
+                    .order_by(Revision.version.desc()).limit(1))
+    return FieldConflictError(field.path, field.value, field.version,
+                              last.username if last else MACHINE, last.at if last else None)
+
+
+def set_status(store: Store, document_id: int, status: str, actor: Actor | None = None) -> Document:
+    """Move a document to ``status``; ``approved`` records who and when (and locks it)."""
+    with store.write() as s:
+        doc = s.scalar(select(Document).where(Document.id == document_id).with_for_update())
+        if doc is None:
+            raise NotFoundError(f"không có văn bản số {document_id}")
+        doc.status = status
+        if status == "approved" and actor is not None:
+            doc.approved_by, doc.approved_at = actor.id, utcnow()
+        return doc
+
+
+def fields_of(store: Store, document_id: int) -> list[FieldValue]:
+    """The document's current fields in id order (document order of the first run)."""
+    with store.read() as s:
+        return list(s.scalars(select(FieldValue).where(FieldValue.document_id == document_id)
+                              .order_by(FieldValue.id)))
+
+
+def revisions_of(store: Store, document_id: int, path: str | None = None) -> list[Revision]:
+    """Revisions of a document (or of one field), oldest first."""
+    query = select(Revision).where(Revision.document_id == document_id)
+    if path is not None:
+        query = query.join(FieldValue, FieldValue.id == Revision.field_id).where(FieldValue.path == path)
+    with store.read() as s:
+        return list(s.scalars(query.order_by(Revision.field_id, Revision.version)))
+
+
+def latest_extraction(store: Store, document_id: int) -> Extraction | None:
+    """The newest machine run on a document."""
+    with store.read() as s:
+        return s.scalar(select(Extraction).where(Extraction.document_id == document_id)
+                        .order_by(Extraction.id.desc()).limit(1))
+
+
+def current_record(store: Store, document_id: int) -> dict[str, Any]:
+    """The record as reviewed now, in the SCHEMA.md contract shape."""
+    doc = get_document(store, document_id)
+    values = {f.path: f.value for f in fields_of(store, document_id) if not f.removed}
+    return {"source": doc.filename, **rec.unflatten(values)}
+
+
+def corrections(store: Store) -> Iterable[dict[str, str]]:
+    """Reviewer corrections of text fields as ``{"original", "corrected"}`` line pairs.
+
+    ``original`` is the source reading before restoration when provenance keeps it, else the
+    machine value; the restoration model's learning command reads these pairs.
+    """
+    newer = aliased(Extraction)
+    with store.read() as s:
+        rows = s.execute(select(FieldValue, Extraction.record)
+                         .join(Extraction, Extraction.document_id == FieldValue.document_id)
+                         .where(FieldValue.reviewed.is_(True))
+                         .where(Extraction.id == select(func.max(newer.id))
+                                .where(newer.document_id == FieldValue.document_id)
+                                .correlate(FieldValue).scalar_subquery())
+                         .order_by(FieldValue.document_id, FieldValue.id)).all()
+    for field, record in rows:
+        machine, value = field.machine_value, field.value
+        if rec.kind(field.path) != "text" or not isinstance(value, str) or not isinstance(machine, str):
+            continue
+        if value == machine:
+            continue
+        prov = rec.provenance(record, field.path) or {}
+        original = prov.get("original") if isinstance(prov.get("original"), str) else machine
+        yield {"original": " ".join(original.split()), "corrected": value}
+
+
+def user_by_name(store: Store, username: str) -> User | None:
+    """The user with this name."""
+    with store.read() as s:
+        return s.scalar(select(User).where(User.username == username))
