@@ -1,0 +1,219 @@
+"""Canonical names of Vietnamese administrative bodies, matched in noisy text.
+
+The registry (``data/agencies.tsv``) maps abbreviations, old tone placement and unmarked
+spellings to one canonical name (SCHEMA.md: modern "hóa"/"Ủy"). Matching runs on the
+unmarked lower-case form through the spaCy EntityRuler (``extractor.nlp``); a province name
+printed right after a body stays part of it ("Công an tỉnh Sơn La"). Text that names a body
+the registry does not know is kept as printed and reported unresolved.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from extractor.nlp import entities, norm_token, tokenize
+from extractor.vietnamese import normalize
+
+_LABEL = "AGENCY"
+_COLLECTIVE_LABEL = "AGENCY_GROUP"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One registry row."""
+
+    canonical: str
+    kind: str  # body | collective | prefix
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AgencyMention:
+    """A body named in a text: its canonical name, where it was printed, and whether resolved."""
+
+    name: str
+    printed: str
+    start: int
+    end: int
+    resolved: bool
+
+
+def _data(name: str) -> str:
+    return resources.files("extractor").joinpath("data", name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def registry() -> tuple[Entry, ...]:
+    """The registry rows, loaded once."""
+    rows = []
+    for line in _data("agencies.tsv").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        canonical, kind, aliases = (line.split("\t") + ["", ""])[:3]
+        names = tuple(a.strip() for a in aliases.split("|") if a.strip()) or (canonical,)
+        rows.append(Entry(normalize(canonical), kind, tuple(normalize(a) for a in names)))
+    return tuple(rows)
+
+
+@lru_cache(maxsize=1)
+def provinces() -> tuple[str, ...]:
+    """Province names, longest first (so "Thừa Thiên Huế" wins over "Huế")."""
+    names = [normalize(n.strip()) for n in _data("provinces.txt").splitlines()
+             if n.strip() and not n.startswith("#")]
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def _key(text: str) -> str:
+    return " ".join(norm_token(w) for w in tokenize(text).words)
+
+
+@lru_cache(maxsize=1)
+def _province_keys() -> tuple[tuple[str, str], ...]:
+    return tuple((_key(p), p) for p in provinces())
+
+
+@lru_cache(maxsize=1)
+def _prefix_keys() -> tuple[str, ...]:
+    return tuple(_key(e.canonical) for e in registry() if e.kind == "prefix")
+
+
+def ruler_patterns() -> list[dict]:
+    """EntityRuler phrase patterns: every alias of every body/collective row."""
+    patterns = []
+    for entry in registry():
+        if entry.kind == "prefix":
+            continue
+        label = _COLLECTIVE_LABEL if entry.kind == "collective" else _LABEL
+        for alias in {entry.canonical, *entry.aliases}:
+            patterns.append({"label": label, "pattern": alias, "id": entry.canonical})
+    return patterns
+
+
+def province_at(text: str) -> tuple[str, int] | None:
+    """The province named at the start of ``text`` (optionally after "tỉnh"), and its length."""
+    toks = tokenize(text)
+    keys = [norm_token(w) for w in toks.words]
+    skip = 1 if keys[:1] in (["tinh"], ["thanh"]) else 0
+    if keys[:2] == ["thanh", "pho"]:
+        skip = 2
+    for key, name in _province_keys():
+        parts = key.split()
+        if keys[skip:skip + len(parts)] == parts:
+            return name, toks.ends[skip + len(parts) - 1]
+    return None
+
+
+def find_province(text: str) -> str | None:
+    """The first province named anywhere in ``text``."""
+    keys = [norm_token(w) for w in tokenize(text).words]
+    joined = " " + " ".join(keys) + " "
+    best: tuple[int, str] | None = None
+    for key, name in _province_keys():
+        pos = joined.find(" " + key + " ")
+        if pos >= 0 and (best is None or pos < best[0]):
+            best = (pos, name)
+    return best[1] if best else None
+
+
+def _with_province(name: str, text: str, end: int) -> tuple[str, int]:
+    """Extend a matched body with the province printed right after it."""
+    found = province_at(text[end:])
+    if not found:
+        return name, end
+    province, length = found
+    rest = text[end:end + length].strip()
+    qualifier = "tỉnh " if norm_token(rest.split()[0]) == "tinh" and not name.endswith("tỉnh") else ""
+    if rest.lower().startswith("thành phố"):
+        qualifier = "thành phố "
+    return f"{name} {qualifier}{province}", end + length
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def find_agencies(text: str) -> list[AgencyMention]:
+    """Registry bodies named in ``text``, in order, with their canonical names."""
+    text = normalize(text)
+    found = []
+    for ent in entities(text):
+        name, end = ent.ent_id, ent.end
+        if ent.label == _LABEL:
+            name, end = _with_province(name, text, end)
+        found.append(AgencyMention(name, text[ent.start:end], ent.start, end, True))
+    return found
+
+
+_PAREN = re.compile(r"\([^()]*\)")
+_CONNECTORS = {"va", "voi", "cac", "cung", "tinh", "lien", "quan", "co", "cua", "tren", "dia", "ban", "khac"}
+
+
+def _leftover(chunk: str, start: int) -> AgencyMention | None:
+    """A piece of a list the registry did not match: a body by type prefix, unresolved, or noise."""
+    words = tokenize(chunk).words
+    keys = [norm_token(w) for w in words]
+    if not keys or all(k in _CONNECTORS for k in keys) or not any(len(k) > 1 for k in keys):
+        return None
+    printed = " ".join(chunk.split()).strip(" .;:,-")
+    printed = re.sub(r"^(và|các|với)\s+(?=[A-ZĐÀ-Ỹ])", "", printed)
+    by_prefix = any(" ".join(keys).startswith(p + " ") for p in _prefix_keys())
+    return AgencyMention(_capitalised(printed), printed, start, start + len(chunk), by_prefix)
+
+
+def parse_agency_list(text: str) -> list[AgencyMention]:
+    """The bodies of a lead/coordinator cell or clause, in order, each once.
+
+    "Các cơ quan, đơn vị liên quan: A; B" lists A and B (the collective is only a label);
+    parenthesised remarks are dropped; "xã. phường" (a comma read as a stop) is mended.
+    """
+    text = _PAREN.sub(" ", normalize(text))
+    text = re.sub(r"\.\s+(?=[a-zđà-ỹ])", ", ", text)
+    head, sep, tail = text.partition(":")
+    if sep and tail.strip() and all(m.name.startswith("Các") for m in find_agencies(head)):
+        text = tail
+    mentions: list[AgencyMention] = []
+    pos = 0
+    for m in find_agencies(text):
+        mentions.extend(_leftovers(text[pos:m.start], pos))
+        mentions.append(AgencyMention(_capitalised(m.name), m.printed, m.start, m.end, True))
+        pos = m.end
+    mentions.extend(_leftovers(text[pos:], pos))
+    seen: set[str] = set()
+    unique = []
+    for m in mentions:
+        if m.name.casefold() not in seen:
+            seen.add(m.name.casefold())
+            unique.append(m)
+    return unique
+
+
+def _leftovers(gap: str, offset: int) -> list[AgencyMention]:
+    out = []
+    pos = 0
+    for piece in re.split(r"[;,]|\s-\s|^-|\n", gap):
+        at = gap.find(piece, pos)
+        pos = at + len(piece)
+        m = _leftover(piece, offset + at)
+        if m:
+            out.append(m)
+    return out
+
+
+def canonical_name(text: str) -> str | None:
+    """The canonical name when ``text`` is exactly one registry body (plus province), else None."""
+    text = normalize(text).strip(" .;:,")
+    mentions = find_agencies(text)
+    if len(mentions) == 1 and mentions[0].start == 0 and not text[mentions[0].end:].strip(" .;:,"):
+        return _capitalised(mentions[0].name)
+    return None
+
+
+def code_agency(code: str) -> str | None:
+    """The body an issuer code in a document number names ("UBND" → "Ủy ban nhân dân")."""
+    for entry in registry():
+        if entry.kind != "prefix" and any(_key(a) == code.lower() for a in entry.aliases):
+            return entry.canonical
+    return None

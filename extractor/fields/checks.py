@@ -1,0 +1,62 @@
+"""Checks on a finished record: is this a plan at all, low-confidence values, status."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import BaseModel
+
+from extractor.fields.source import SrcLine
+from schemas.document import DocumentText, Issue, Status
+from schemas.plan import Plan, Provenance
+
+LOW_CONFIDENCE = 0.6
+
+
+def _provenances(model: BaseModel, path: str) -> Iterator[tuple[str, Provenance]]:
+    for name, value in model:
+        if name == "provenance" and isinstance(value, dict):
+            for key, prov in value.items():
+                yield f"{path}.{key}", prov
+        elif isinstance(value, BaseModel):
+            yield from _provenances(value, f"{path}.{name}")
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from _provenances(item, f"{path}.{name}[{i}]")
+
+
+def _plan_issues(plan: Plan, lines: list[SrcLine]) -> list[Issue]:
+    issues = []
+    if not lines:
+        return [Issue(stage="fields", kind="empty_document", severity="error",
+                      message="The document has no readable text; nothing could be extracted")]
+    if plan.document.doc_type is None and not plan.tasks:
+        issues.append(Issue(stage="fields", kind="not_a_plan", severity="error",
+                            message="No document type (Kế hoạch, Quyết định ...) and no tasks found; "
+                                    "this does not look like an administrative plan"))
+    elif not plan.tasks:
+        issues.append(Issue(stage="fields", kind="no_tasks", message="No task list was found"))
+    for field in ("number", "issuer", "issued_date", "title"):
+        if getattr(plan.document, field) is None and plan.document.doc_type is not None:
+            issues.append(Issue(stage="fields", kind="missing_field", severity="info",
+                                message=f"document.{field} not found in the header"))
+    return issues
+
+
+def finish(plan: Plan, doc: DocumentText, lines: list[SrcLine], issues: list[Issue]) -> Plan:
+    """Add record-level issues and set the status (never success while issues exist)."""
+    issues = issues + _plan_issues(plan, lines)
+    for path, prov in _provenances(plan, "plan"):
+        if prov.confidence < LOW_CONFIDENCE:
+            issues.append(Issue(stage="fields", kind="low_confidence", page=prov.page,
+                                message=f"{path[5:]} read with confidence {prov.confidence:.2f}"))
+    plan.issues = issues
+    if not lines or doc.status == Status.FAILURE or any(i.kind in ("not_a_plan", "empty_document")
+                                                        for i in issues):
+        plan.status = Status.FAILURE
+    elif issues:
+        plan.status = Status.PARTIAL
+    else:
+        plan.status = Status.SUCCESS
+    return plan

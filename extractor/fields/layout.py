@@ -1,0 +1,184 @@
+"""Lines → the parts of a Vietnamese administrative document (Nghị định 30/2020 layout).
+
+Paragraphs are built from source lines (a wrapped line continues its paragraph; a numbering
+mark or bullet starts a new one; after a blank line only a lower-case start continues), then
+grouped into roman-numbered sections. Everything before the first section is the preamble
+(header block and "Căn cứ"/"Thực hiện" basis); from "Nơi nhận" on is the closing
+(recipients and signature).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractor.fields.source import SrcLine, join
+from extractor.vietnamese import strip_diacritics
+
+_ROMAN = r"(?:X{0,3})(?:IX|IV|V?I{0,3})"
+_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("roman", re.compile(rf"^({_ROMAN})(?:\.\s*|\s+(?=[A-ZĐÀ-Ỹ]))(.*)$")),
+    ("sub", re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\.?(?:\s+|(?=[A-ZĐÀ-Ỹ]))(.*)$")),
+    ("num", re.compile(r"^(\d{1,2})\s*[.)](?!\d)\s*(.*)$")),
+    ("letter", re.compile(r"^([a-zđ])\)\s*(.*)$")),
+    ("bullet", re.compile(r"^([-–—•])\s*(.*)$")),
+    ("plus", re.compile(r"^(\+)\s*(.*)$")),
+)
+_CLOSING_START = ("tren day la", "yeu cau cac", "trong qua trinh", "de nghi cac", "giao ")
+
+
+@dataclass
+class Para:
+    """A paragraph: its lines, its numbering mark and the text after the mark."""
+
+    lines: list[SrcLine]
+    kind: str  # roman | sub | num | letter | bullet | plus | plain
+    marker: str
+    first: str  # text of the first line after the mark
+
+    @property
+    def text(self) -> str:
+        """The paragraph's text without its mark."""
+        rest = join(self.lines[1:])
+        return f"{self.first} {rest}".strip() if rest else self.first
+
+    @property
+    def key(self) -> str:
+        """Unmarked upper-case text, for keyword tests tolerant of restoration slips."""
+        return strip_diacritics(self.text).upper()
+
+
+@dataclass
+class Section:
+    """A roman-numbered part: its heading paragraph and body paragraphs."""
+
+    heading: Para
+    paras: list[Para] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        """The heading text."""
+        return self.heading.text
+
+    @property
+    def key(self) -> str:
+        """The heading's unmarked upper-case form."""
+        return self.heading.key
+
+
+@dataclass
+class Layout:
+    """The document in parts."""
+
+    preamble: list[Para]
+    sections: list[Section]
+    closing: list[SrcLine]
+    body_lines: list[SrcLine]
+
+
+def mark_of(text: str) -> tuple[str, str, str]:
+    """(kind, marker, rest) of a line's numbering mark; ("plain", "", text) without one."""
+    for kind, pattern in _MARKERS:
+        m = pattern.match(text)
+        if m and m.group(1):
+            return kind, m.group(1), m.group(2).strip()
+    return "plain", "", text
+
+
+def _starts_paragraph(line: SrcLine, kind: str) -> bool:
+    if kind != "plain":
+        return True
+    return line.blank_before and not line.text[:1].islower()
+
+
+def _loose_number(line: SrcLine, expected: set[str]) -> tuple[str, str, str] | None:
+    """'2 Đẩy mạnh ...': a dropped dot after the next expected item number (OCR)."""
+    m = re.match(r"^(\d{1,2})\s+([A-ZĐÀ-Ỹ].*)$", line.text)
+    if m and m.group(1) in expected and line.blank_before:
+        return "num", m.group(1), m.group(2)
+    return None
+
+
+def paragraphs(lines: list[SrcLine]) -> list[Para]:
+    """Group lines into paragraphs."""
+    paras: list[Para] = []
+    expected = {"1"}
+    for line in lines:
+        kind, marker, rest = mark_of(line.text)
+        if kind == "plain" and (loose := _loose_number(line, expected)):
+            kind, marker, rest = loose
+        if kind == "num" and marker not in expected and not line.blank_before:
+            kind, marker, rest = "plain", "", line.text  # a wrapped "5. ..." inside a sentence
+        if paras and not _starts_paragraph(line, kind):
+            paras[-1].lines.append(line)
+            continue
+        paras.append(Para([line], kind, marker, rest if kind != "plain" else line.text))
+        if kind == "num":
+            expected = {str(int(marker) + 1), "1"}
+        elif kind == "roman":
+            expected = {"1"}
+    return paras
+
+
+def _is_recipients(para: Para) -> bool:
+    return bool(re.match(r"^N[OƠ]I NH[AẬ]N\b", para.key.replace("Ơ", "O")))
+
+
+def _is_closing_sentence(para: Para) -> bool:
+    text = strip_diacritics(para.text).lower()
+    return para.kind == "plain" and (para.text.rstrip().endswith("/.") or text.startswith(_CLOSING_START))
+
+
+def split_layout(lines: list[SrcLine]) -> Layout:
+    """Preamble, roman sections and closing of a document."""
+    paras = paragraphs(lines)
+    closing: list[SrcLine] = []
+    for i, para in enumerate(paras):
+        if _is_recipients(para) or _is_signature_start(para):
+            closing = [ln for p in paras[i:] for ln in p.lines]
+            paras = paras[:i]
+            break
+    if paras and _is_closing_sentence(paras[-1]):
+        paras = paras[:-1]
+    preamble: list[Para] = []
+    sections: list[Section] = []
+    for para in paras:
+        if para.kind == "roman":
+            sections.append(Section(para))
+        elif sections:
+            sections[-1].paras.append(para)
+        else:
+            preamble.append(para)
+    body = [ln for p in paras for ln in p.lines]
+    return Layout(preamble, sections, closing, body)
+
+
+def _is_signature_start(para: Para) -> bool:
+    return para.kind == "plain" and bool(re.match(r"^(TM|KT|Q|TL|TUQ)\.\s", para.text))
+
+
+def find_section(layout: Layout, *keywords: str, exclude: tuple[str, ...] = ()) -> Section | None:
+    """The first section whose heading holds all ``keywords`` (unmarked upper case)."""
+    for section in layout.sections:
+        if all(k in section.key for k in keywords) and not any(x in section.key for x in exclude):
+            return section
+    return None
+
+
+def children(paras: list[Para], kinds: tuple[str, ...]) -> list[tuple[Para, list[Para]]]:
+    """Split ``paras`` into items of the given kinds, each with the paragraphs under it."""
+    items: list[tuple[Para, list[Para]]] = []
+    for para in paras:
+        if para.kind in kinds:
+            items.append((para, []))
+        elif items:
+            items[-1][1].append(para)
+    return items
+
+
+def first_sentence(text: str) -> str:
+    """A heading sentence: up to the first colon or full stop that ends a sentence."""
+    text = text.strip()
+    m = re.search(r":|\.(?=\s+[A-ZĐÀ-Ỹ“\"(])|\./\.", text)
+    head = text[:m.start()] if m else text
+    return head.strip().rstrip(".;,: ").strip()

@@ -1,0 +1,61 @@
+"""Periodic reporting duties with a due date ("... báo cáo ... trước ngày 10/12 hằng năm")."""
+
+from __future__ import annotations
+
+import re
+
+from extractor import agencies, dates
+from extractor.fields.layout import Layout, Para
+from extractor.fields.responsibilities import responsibility_items
+from extractor.fields.source import provenance
+from extractor.vietnamese import strip_diacritics
+from schemas.plan import Reporting
+
+_WHEN = re.compile(r"(trước|chậm nhất|trong)\s+ngày\s+\d{1,2}\s*(?:/|tháng)\s*\d{1,2}(?:\s*(?:hằng|hàng|mỗi)\s+năm)?",
+                   re.IGNORECASE)
+_SUBJECT = re.compile(r"^(?:Định kỳ|Hằng năm|Hàng năm|Hằng quý|Hằng tháng)[^,]*,\s*(.+?)\s+"
+                      r"(?:lập báo cáo|báo cáo|gửi|tổng hợp)", re.IGNORECASE)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹa-zđ])", text) if s.strip()]
+
+
+def _reporting(sentence: str, para: Para, owner: str | None) -> Reporting | None:
+    if "bao cao" not in strip_diacritics(sentence).lower():
+        return None
+    when = _WHEN.search(sentence)
+    if not when:
+        return None
+    md = dates.month_day(when.group(0))
+    if md is None:
+        return None
+    who_m = _SUBJECT.match(sentence)
+    who = who_m.group(1).strip(" ,") if who_m else owner
+    to = None
+    if "gửi" in sentence:
+        found = agencies.find_agencies(sentence.split("gửi", 1)[1])
+        to = found[0].name if found else None
+    item = Reporting(who=who[:1].upper() + who[1:] if who else None, to=to, when=when.group(0),
+                     month_day=md, recurring=dates.recurrence(when.group(0)) or dates.recurrence(sentence))
+    if p := provenance(para.lines):
+        item.provenance["when"] = p
+    return item
+
+
+def extract_reporting(layout: Layout) -> list[Reporting]:
+    """Reporting duties, each due date once."""
+    owners: dict[int, str] = {}
+    for head, body in responsibility_items(layout):
+        for para in [head, *body]:
+            owners[id(para)] = head.text.split(":")[0][:80]
+    out: list[Reporting] = []
+    seen: set[str] = set()
+    for section in layout.sections:
+        for para in section.paras:
+            for sentence in _sentences(para.text):
+                item = _reporting(sentence, para, owners.get(id(para)))
+                if item and item.month_day not in seen:
+                    seen.add(item.month_day or "")
+                    out.append(item)
+    return out

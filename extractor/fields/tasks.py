@@ -1,0 +1,86 @@
+"""Numbered tasks of the "Nhiệm vụ, giải pháp" section (layouts of seeds 001-004).
+
+A task is a numbered item (1., 2. ... or 3.1. when an item is split into sub-items); its
+title is the heading sentence. Lead, coordinators and deadline are read only from labelled
+lines inside the item ("Cơ quan chủ trì:", "Cơ quan phối hợp:", "Thời gian thực hiện:"), so
+a plan that assigns agencies elsewhere (a separate Tổ chức thực hiện) gets empty lists.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractor import dates
+from extractor.fields.assign import agency_list
+from extractor.fields.layout import Layout, Para, children, find_section, first_sentence
+from extractor.fields.source import provenance
+from extractor.vietnamese import strip_diacritics
+from schemas.document import Issue
+from schemas.plan import Deadline, Task
+
+_LABELS = (
+    ("lead", re.compile(r"^(?:CO QUAN |DON VI |CAP )?CHU TRI(?: THUC HIEN)?\s*:")),
+    ("coordinators", re.compile(r"^(?:CO QUAN |DON VI |CAC )?PHOI HOP(?: THUC HIEN)?\s*:")),
+    ("deadline", re.compile(r"^(?:THOI GIAN|THOI HAN|TIEN DO)(?: THUC HIEN| HOAN THANH)?\s*:")),
+)
+
+
+def task_section_paras(layout: Layout) -> list[Para]:
+    """Paragraphs of the tasks section (Nhiệm vụ / giải pháp)."""
+    section = (find_section(layout, "NHIEM VU", exclude=("TO CHUC THUC HIEN",))
+               or find_section(layout, "GIAI PHAP", exclude=("TO CHUC THUC HIEN",)))
+    return section.paras if section else []
+
+
+def _labelled(paras: list[Para]) -> dict[str, tuple[str, Para]]:
+    found: dict[str, tuple[str, Para]] = {}
+    for para in paras:
+        key = strip_diacritics(para.text).upper()
+        for name, pattern in _LABELS:
+            m = pattern.match(key)
+            if m and name not in found:
+                found[name] = (para.text[m.end():].strip(), para)
+    return found
+
+
+def deadline_of(text: str, para: Para | None) -> Deadline | None:
+    """A Deadline from a printed time expression (None when it names no time)."""
+    expr = dates.parse(text)
+    if expr is None:
+        return None
+    prov = provenance(para.lines) if para else None
+    return Deadline(text=expr.text.rstrip("."), start=expr.start, end=expr.end, recurring=expr.recurring,
+                    open_ended=expr.open_ended, provenance={"text": prov} if prov else {})
+
+
+def _task(number: str, head: Para, body: list[Para], issues: list[Issue]) -> Task:
+    labels = _labelled(body)
+    task = Task(number=number, title=first_sentence(head.text))
+    if p := provenance(head.lines):
+        task.provenance["title"] = p
+    for field in ("lead", "coordinators"):
+        if field in labels:
+            text, para = labels[field]
+            setattr(task, field, agency_list(text, issues, para.lines[0].page))
+            if p := provenance(para.lines):
+                task.provenance[field] = p
+    if "deadline" in labels:
+        text, para = labels["deadline"]
+        task.deadline = deadline_of(text, para)
+        if task.deadline is None:
+            issues.append(Issue(stage="fields", kind="unparsed_deadline", page=para.lines[0].page,
+                                message=f"Task {number}: deadline not understood: {text[:80]!r}"))
+    return task
+
+
+def extract_tasks(layout: Layout, issues: list[Issue]) -> list[Task]:
+    """Tasks of the numbered layout, in document order."""
+    tasks = []
+    for head, body in children(task_section_paras(layout), ("num",)):
+        subs = children(body, ("sub",))
+        own = body[:next((i for i, p in enumerate(body) if p.kind == "sub"), len(body))]
+        if not subs or _labelled(own):
+            tasks.append(_task(head.marker, head, own, issues))
+        for sub, sub_body in subs:
+            tasks.append(_task(sub.marker, sub, sub_body, issues))
+    return tasks
