@@ -76,8 +76,14 @@ class Layout:
     body_lines: list[SrcLine]
 
 
+# OCR reads the I of roman numerals as 1 or l ("111. NHIỆM VỤ"); only trusted before a capitals heading.
+_OCR_ROMAN = re.compile(r"^([1lI|]{2,4})\.\s*(.*)$")
+
+
 def mark_of(text: str) -> tuple[str, str, str]:
     """(kind, marker, rest) of a line's numbering mark; ("plain", "", text) without one."""
+    if (m := _OCR_ROMAN.match(text)) and _is_caps_heading(m.group(2)):
+        return "roman", m.group(1).replace("1", "I").replace("l", "I").replace("|", "I"), m.group(2)
     for kind, pattern in _MARKERS:
         m = pattern.match(text)
         if m and m.group(1):
@@ -99,6 +105,12 @@ def _loose_number(line: SrcLine, expected: set[str]) -> tuple[str, str, str] | N
     return None
 
 
+def _is_caps_heading(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    words = text.split()
+    return 1 <= len(words) <= 15 and len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
 def paragraphs(lines: list[SrcLine]) -> list[Para]:
     """Group lines into paragraphs."""
     paras: list[Para] = []
@@ -107,6 +119,8 @@ def paragraphs(lines: list[SrcLine]) -> list[Para]:
         kind, marker, rest = mark_of(line.text)
         if kind == "plain" and (loose := _loose_number(line, expected)):
             kind, marker, rest = loose
+        if kind == "num" and _is_caps_heading(rest):
+            kind = "roman"  # "111. NHIỆM VỤ" (OCR'd III) or plans numbering parts 1., 2. in capitals
         if kind == "num" and marker not in expected and not line.blank_before:
             kind, marker, rest = "plain", "", line.text  # a wrapped "5. ..." inside a sentence
         if paras and not _starts_paragraph(line, kind):
