@@ -147,6 +147,7 @@ def find_agencies(text: str) -> list[AgencyMention]:
     return found
 
 
+_BODY_WORDS = re.compile(r"\b(so|ban|uy|co quan|don vi|hoi|trung tam|phong|cuc|bo|vien|truong|to chuc)\b")
 _PAREN = re.compile(r"\([^()]*\)")
 _CONNECTORS = {"va", "voi", "cac", "cung", "tinh", "lien", "quan", "co", "cua", "tren", "dia", "ban", "khac"}
 
@@ -158,8 +159,10 @@ def _leftover(chunk: str, start: int) -> AgencyMention | None:
     if not keys or all(k in _CONNECTORS for k in keys) or not any(len(k) > 1 for k in keys):
         return None
     printed = " ".join(chunk.split()).strip(" .;:,-")
-    printed = re.sub(r"^(và|các|với)\s+(?=[A-ZĐÀ-Ỹ])", "", printed)
+    printed = re.sub(r"^(và|với|cùng)\s+", "", printed, flags=re.IGNORECASE)
     by_prefix = any(" ".join(keys).startswith(p + " ") for p in _prefix_keys())
+    if printed[:1].islower() and not by_prefix and not _BODY_WORDS.search(norm_token(printed)):
+        return None  # "và nhân dân", "trên địa bàn": words of the sentence, not a body
     return AgencyMention(_capitalised(printed), printed, start, start + len(chunk), by_prefix)
 
 
@@ -177,7 +180,10 @@ def parse_agency_list(text: str) -> list[AgencyMention]:
     mentions: list[AgencyMention] = []
     pos = 0
     for m in find_agencies(text):
+        if m.start < pos:
+            continue
         mentions.extend(_leftovers(text[pos:m.start], pos))
+        m = _longer_fuzzy(text, m)
         mentions.append(AgencyMention(_capitalised(m.name), m.printed, m.start, m.end, True))
         pos = m.end
     mentions.extend(_leftovers(text[pos:], pos))
@@ -191,6 +197,30 @@ def parse_agency_list(text: str) -> list[AgencyMention]:
 
 
 def _leftovers(gap: str, offset: int) -> list[AgencyMention]:
+    """Bodies in text the exact matcher left: OCR-damaged registry names, then list items."""
+    out: list[AgencyMention] = []
+    pos = 0
+    for start, end, entry in _fuzzy_spans(gap):
+        out.extend(_unmatched(gap[pos:start], offset + pos))
+        name, end = _with_province(entry.canonical, gap, end) if entry.kind == "body" else (entry.canonical, end)
+        out.append(AgencyMention(_capitalised(name), gap[start:end], offset + start, offset + end, True))
+        pos = end
+    out.extend(_unmatched(gap[pos:], offset + pos))
+    return out
+
+
+def _longer_fuzzy(text: str, mention: AgencyMention) -> AgencyMention:
+    """An exact match cut short by OCR damage ("Ủy ban nhân dân clp xa") → the longer fuzzy one."""
+    spans = _fuzzy_spans(text[mention.start:], first_only=True)
+    if not spans or mention.start + spans[0][1] <= mention.end:
+        return mention
+    _, end, entry = spans[0]
+    end += mention.start
+    name, end = _with_province(entry.canonical, text, end) if entry.kind == "body" else (entry.canonical, end)
+    return AgencyMention(name, text[mention.start:end], mention.start, end, True)
+
+
+def _unmatched(gap: str, offset: int) -> list[AgencyMention]:
     out = []
     pos = 0
     for piece in re.split(r"[;,]|\s-\s|^-|\n", gap):
@@ -200,6 +230,70 @@ def _leftovers(gap: str, offset: int) -> list[AgencyMention]:
         if m:
             out.append(m)
     return out
+
+
+# OCR confusions folded before comparing tokens (S6 → so, Tw → tu is one edit anyway).
+_OCR_FOLD = str.maketrans({"6": "o", "0": "o", "1": "l", "5": "s"})
+
+
+def _distance(a: str, b: str) -> int:
+    if a == b:
+        return 0
+    prev = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        cur = [i]
+        for j, y in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
+        prev = cur
+    return prev[-1]
+
+
+@lru_cache(maxsize=1)
+def _alias_keys() -> tuple[tuple[tuple[str, ...], Entry], ...]:
+    keys = {}
+    for entry in registry():
+        if entry.kind == "prefix":
+            continue
+        for alias in {entry.canonical, *entry.aliases}:
+            parts = tuple(w.translate(_OCR_FOLD) for w in _key(alias).split())
+            if len(parts) >= 3:  # two-word names are too easily one edit from ordinary words
+                keys[parts] = entry
+    return tuple(sorted(keys.items(), key=lambda kv: -len(kv[0])))
+
+
+def _fuzzy_at(words: list[str], i: int) -> tuple[int, Entry] | None:
+    best: tuple[int, int, Entry] | None = None
+    for parts, entry in _alias_keys():
+        n = len(parts)
+        window = words[i:i + n]
+        if len(window) < n or (window[0] != parts[0] and (n < 4 or _distance(window[0], parts[0]) > 1)):
+            continue
+        edits = 0
+        for got, want in zip(window, parts):
+            d = _distance(got, want)
+            if d > (2 if len(want) >= 6 else 1):
+                edits = 99
+                break
+            edits += d
+        if edits <= max(1, n // 2) and (best is None or (n, -edits) > (best[0], -best[1])):
+            best = (n, edits, entry)
+    return (best[0], best[2]) if best else None
+
+
+def _fuzzy_spans(text: str, first_only: bool = False) -> list[tuple[int, int, Entry]]:
+    toks = tokenize(text)
+    words = [norm_token(w).translate(_OCR_FOLD) for w in toks.words]
+    spans: list[tuple[int, int, Entry]] = []
+    i = 0
+    while i < (1 if first_only else len(words)):
+        hit = _fuzzy_at(words, i) if words[i] != ";" else None
+        if hit:
+            n, entry = hit
+            spans.append((toks.starts[i], toks.ends[i + n - 1], entry))
+            i += n
+        else:
+            i += 1
+    return spans
 
 
 def canonical_name(text: str) -> str | None:
