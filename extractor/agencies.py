@@ -172,7 +172,7 @@ def parse_agency_list(text: str) -> list[AgencyMention]:
     "Các cơ quan, đơn vị liên quan: A; B" lists A and B (the collective is only a label);
     parenthesised remarks are dropped; "xã. phường" (a comma read as a stop) is mended.
     """
-    text = _PAREN.sub(" ", normalize(text))
+    text = _PAREN.sub(lambda m: " " * len(m.group(0)), normalize(text))  # offsets stay valid
     text = re.sub(r"\.\s+(?=[a-zđà-ỹ])", ", ", text)
     head, sep, tail = text.partition(":")
     if sep and tail.strip() and all(m.name.startswith("Các") for m in find_agencies(head)):
@@ -220,10 +220,23 @@ def _longer_fuzzy(text: str, mention: AgencyMention) -> AgencyMention:
     return AgencyMention(name, text[mention.start:end], mention.start, end, True)
 
 
+def _pieces(gap: str) -> list[str]:
+    """List items: split on ";" and bullets; on "," too unless the item is a typed name
+    ("Trung tâm Văn hóa, Thể thao và Truyền thông" keeps its comma)."""
+    out = []
+    for part in re.split(r";|\s-\s|^-|\n", gap):
+        keys = " ".join(norm_token(w) for w in tokenize(part).words)
+        if any(keys.startswith(p + " ") for p in _prefix_keys()):
+            out.append(part)
+        else:
+            out.extend(part.split(","))
+    return out
+
+
 def _unmatched(gap: str, offset: int) -> list[AgencyMention]:
     out = []
     pos = 0
-    for piece in re.split(r"[;,]|\s-\s|^-|\n", gap):
+    for piece in _pieces(gap):
         at = gap.find(piece, pos)
         pos = at + len(piece)
         m = _leftover(piece, offset + at)

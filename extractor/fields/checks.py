@@ -37,6 +37,10 @@ def _plan_issues(plan: Plan, lines: list[SrcLine]) -> list[Issue]:
                                     "this does not look like an administrative plan"))
     elif not plan.tasks:
         issues.append(Issue(stage="fields", kind="no_tasks", message="No task list was found"))
+    number = plan.document.number or ""
+    if number.split("/")[0] and not number.split("/")[0].isdigit():
+        issues.append(Issue(stage="fields", kind="unclear_value",
+                            message=f"document.number {number!r}: the number part is not digits (OCR?)"))
     for field in ("number", "issuer", "issued_date", "title"):
         if getattr(plan.document, field) is None and plan.document.doc_type is not None:
             issues.append(Issue(stage="fields", kind="missing_field", severity="info",

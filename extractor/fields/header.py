@@ -183,6 +183,17 @@ def _legal_basis(layout: Layout) -> tuple[list[str], list[SrcLine]]:
     return numbers, used
 
 
+def _place_name(place: str | None, province: str | None) -> str | None:
+    """The place as printed, or the province's own spelling when OCR damaged the same name."""
+    if not place or not province:
+        return place
+    if agencies.find_province(place) == province:
+        return province if _key(place).replace(" ", "") == _key(province).replace(" ", "") else place
+    a, b = _key(place).lower(), _key(province).lower()
+    close = len(a) == len(b) and sum(x != y for x, y in zip(a, b)) <= 2
+    return province if close else place
+
+
 def extract_header(layout: Layout, all_lines: list[SrcLine]) -> DocumentHeader:
     """The document's identity fields, each with provenance."""
     lines = _header_lines(layout) or all_lines[:25]
@@ -195,6 +206,7 @@ def extract_header(layout: Layout, all_lines: list[SrcLine]) -> DocumentHeader:
                 or agencies.find_province(title or "")
                 or agencies.find_province(" ".join(ln.text for ln in lines)))
     issuer = _issuer(header_text, lines, number, layout.closing, province)
+    place = _place_name(place, province)
     basis, basis_lines = _legal_basis(layout)
     prov: dict[str, Provenance] = {}
     for name, used in (("number", [number_line]), ("place", [date_line]), ("issued_date", [date_line]),

@@ -76,8 +76,9 @@ class Layout:
     body_lines: list[SrcLine]
 
 
-# OCR reads the I of roman numerals as 1 or l ("111. NHIỆM VỤ"); only trusted before a capitals heading.
-_OCR_ROMAN = re.compile(r"^([1lI|]{2,4})\.\s*(.*)$")
+# OCR reads roman numerals as 1/l/U ("111. NHIỆM VỤ", "U. TỔ CHỨC"), and some plans letter their
+# parts (A., B.); a mark like that is trusted only before a capitals heading.
+_OCR_ROMAN = re.compile(r"^([1lI|]{2,4}|[A-ZĐ])\.\s*(.*)$")
 
 
 def mark_of(text: str) -> tuple[str, str, str]:
@@ -91,16 +92,20 @@ def mark_of(text: str) -> tuple[str, str, str]:
     return "plain", "", text
 
 
-def _starts_paragraph(line: SrcLine, kind: str) -> bool:
-    if kind != "plain":
-        return True
-    return line.blank_before and not line.text[:1].islower()
+def _starts_paragraph(line: SrcLine, kind: str, prev: SrcLine | None) -> bool:
+    if kind != "plain" or strip_diacritics(line.text[:12]).lower().startswith("tren day la"):
+        return True  # the closing sentence often follows the last item without a blank line
+    if not line.blank_before or line.text[:1].islower():
+        return False
+    # a page break inside a sentence ("... đến năm" / blank / "2030”; Kế hoạch ...")
+    return not (prev and line.text[:1] in "0123456789“\"(" and not re.search(r"[.;:!?…”\")]$", prev.text))
 
 
-def _loose_number(line: SrcLine, expected: set[str]) -> tuple[str, str, str] | None:
+def _loose_number(line: SrcLine, expected: set[str], prev: SrcLine | None) -> tuple[str, str, str] | None:
     """'2 Đẩy mạnh ...': a dropped dot after the next expected item number (OCR)."""
     m = re.match(r"^(\d{1,2})\s+([A-ZĐÀ-Ỹ].*)$", line.text)
-    if m and m.group(1) in expected and line.blank_before:
+    ends_sentence = prev is None or prev.text.rstrip().endswith((".", ":", ";"))
+    if m and m.group(1) in expected - {"1"} and (line.blank_before or ends_sentence):
         return "num", m.group(1), m.group(2)
     return None
 
@@ -117,13 +122,14 @@ def paragraphs(lines: list[SrcLine]) -> list[Para]:
     expected = {"1"}
     for line in lines:
         kind, marker, rest = mark_of(line.text)
-        if kind == "plain" and (loose := _loose_number(line, expected)):
+        prev = paras[-1].lines[-1] if paras else None
+        if kind == "plain" and (loose := _loose_number(line, expected, prev)):
             kind, marker, rest = loose
         if kind == "num" and _is_caps_heading(rest):
             kind = "roman"  # "111. NHIỆM VỤ" (OCR'd III) or plans numbering parts 1., 2. in capitals
         if kind == "num" and marker not in expected and not line.blank_before:
             kind, marker, rest = "plain", "", line.text  # a wrapped "5. ..." inside a sentence
-        if paras and not _starts_paragraph(line, kind):
+        if paras and not _starts_paragraph(line, kind, paras[-1].lines[-1]):
             paras[-1].lines.append(line)
             continue
         paras.append(Para([line], kind, marker, rest if kind != "plain" else line.text))

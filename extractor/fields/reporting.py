@@ -6,15 +6,20 @@ import re
 
 from extractor import agencies, dates
 from extractor.fields.layout import Layout, Para
-from extractor.fields.responsibilities import responsibility_items
+from extractor.fields.responsibilities import item_agency, responsibility_items
 from extractor.fields.source import provenance
 from extractor.vietnamese import strip_diacritics
 from schemas.plan import Reporting
 
 _WHEN = re.compile(r"(trước|chậm nhất|trong)\s+ngày\s+\d{1,2}\s*(?:/|tháng)\s*\d{1,2}(?:\s*(?:hằng|hàng|mỗi)\s+năm)?",
                    re.IGNORECASE)
-_SUBJECT = re.compile(r"^(?:Định kỳ|Hằng năm|Hàng năm|Hằng quý|Hằng tháng)[^,]*,\s*(.+?)\s+"
-                      r"(?:lập báo cáo|báo cáo|gửi|tổng hợp)", re.IGNORECASE)
+# "Định kỳ hằng năm, các cơ quan, đơn vị lập báo cáo ..." names who reports
+_SUBJECT = re.compile(r"^(?:Định kỳ|Hằng năm|Hàng năm|Hằng quý|Hằng tháng)[^,]{0,20},\s*((?:\w+,? ){1,6}?)"
+                      r"(?:lập báo cáo|báo cáo|gửi)", re.IGNORECASE)
+
+
+# "báo cáo", tolerant of the vowel slips restoration makes ("báo céo", "béo có")
+_REPORT = re.compile(r"\bb[aeo]o c[aeo]o?\b")
 
 
 def _sentences(text: str) -> list[str]:
@@ -22,7 +27,7 @@ def _sentences(text: str) -> list[str]:
 
 
 def _reporting(sentence: str, para: Para, owner: str | None) -> Reporting | None:
-    if "bao cao" not in strip_diacritics(sentence).lower():
+    if not _REPORT.search(strip_diacritics(sentence).lower()):
         return None
     when = _WHEN.search(sentence)
     if not when:
@@ -47,8 +52,10 @@ def extract_reporting(layout: Layout) -> list[Reporting]:
     """Reporting duties, each due date once."""
     owners: dict[int, str] = {}
     for head, body in responsibility_items(layout):
+        agency = item_agency(head)
         for para in [head, *body]:
-            owners[id(para)] = head.text.split(":")[0][:80]
+            if agency:
+                owners[id(para)] = agency
     out: list[Reporting] = []
     seen: set[str] = set()
     for section in layout.sections:

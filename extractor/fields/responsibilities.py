@@ -17,29 +17,47 @@ from schemas.document import Issue
 from schemas.plan import Responsibility
 
 _SEPARATOR = re.compile(r"^\s*(;|,|và|và các|cùng)?\s*$", re.IGNORECASE)
-_TAIL = re.compile(r"\s+(trên địa bàn|thuộc|tại|trực thuộc tỉnh)\b.*$", re.IGNORECASE)
-_HEADING_WORDS = 14
+_TAIL = re.compile(r"\s+(trên địa bàn|tại địa phương|trong tỉnh)\b.*$", re.IGNORECASE)
+_HEADING_WORDS = 22
 
 
-def _agency_run(text: str) -> tuple[str, int, bool]:
-    """Canonical agency text at the start of ``text``, where it ends, and whether all resolved."""
-    mentions = agencies.parse_agency_list(text) if len(text.split()) <= _HEADING_WORDS else []
-    run = agencies.find_agencies(text)
-    if not run or run[0].start > 2:
-        first = mentions[0] if mentions else None
-        if first and first.start <= 2 and len(text.split()) <= _HEADING_WORDS:
-            return _TAIL.sub("", text).strip(" .:;"), len(text), first.resolved
-        return "", 0, False
-    parts = [_cap(run[0].name)]
-    end = run[0].end
-    for m in run[1:]:
-        gap = text[end:m.start]
-        if not _SEPARATOR.match(gap):
-            break
-        sep = "; " if ";" in gap else (" và " if "và" in gap else ", ")
+def _joined(text: str, mentions: list[agencies.AgencyMention]) -> str:
+    """Canonical names joined with the separators printed between them."""
+    parts = [_cap(mentions[0].name)]
+    for prev, m in zip(mentions, mentions[1:]):
+        gap = text[prev.end:m.start]
+        sep = "; " if ";" in gap else (" và " if re.search(r"\bvà\b", gap) else ", ")
         parts.append(sep + _lower_collective(m.name))
-        end = m.end
-    return "".join(parts), end, True
+    return "".join(parts)
+
+
+def _heading_agency(line: str) -> tuple[str, bool] | None:
+    """The agency a heading line names in full ("Sở Tài chính", "Công an tỉnh Sơn La")."""
+    line = _TAIL.sub("", line).strip(" .:;")
+    if not line or len(line.split()) > _HEADING_WORDS:
+        return None
+    mentions = agencies.parse_agency_list(line)
+    if not mentions or mentions[0].start > 2:
+        return None
+    covered = re.sub(r"\b(và|các|cùng)\b|[\s;,.:\-–]", "", "".join(
+        ch for i, ch in enumerate(line) if not any(m.start <= i < m.end for m in mentions)))
+    if covered:
+        return None
+    return _joined(line, mentions), all(m.resolved for m in mentions)
+
+
+def _inline_agency(text: str) -> tuple[str, int] | None:
+    """The agencies that open a sentence ("Sở X là cơ quan thường trực ...") and where they end."""
+    run: list[agencies.AgencyMention] = []
+    for m in agencies.parse_agency_list(text[:200]):
+        if not m.resolved:
+            break
+        if run and not _SEPARATOR.match(text[run[-1].end:m.start]):
+            break
+        if not run and m.start > 2:
+            return None
+        run.append(m)
+    return (_joined(text, run), run[-1].end) if run else None
 
 
 def _cap(name: str) -> str:
@@ -51,33 +69,42 @@ def _lower_collective(name: str) -> str:
 
 
 def _item(head: Para, body: list[Para], issues: list[Issue]) -> Responsibility | None:
-    text = head.text
-    before, colon, after = text.partition(":")
+    first, rest = head.first, head.lines[1:]
     duties: list[str] = []
-    if colon and len(before.split()) <= _HEADING_WORDS and agencies.find_agencies(before):
-        agency, _, resolved = _agency_run(before)
-        agency = agency or before.strip()
+    before, colon, after = head.text.partition(":")
+    heading = _heading_agency(first)
+    if heading is not None:
+        agency, resolved = heading
+        if rest:  # a heading line run straight into its first duty (no blank line between)
+            duties.append(first_sentence(" ".join(ln.text for ln in rest)))
+    elif colon and (found := _heading_agency(before)):
+        agency, resolved = found
         if after.strip():
             duties.append(first_sentence(after))
+    elif inline := _inline_agency(head.text):
+        agency, resolved = inline[0], True
+        duties.append(first_sentence(head.text))
     else:
-        agency, end, resolved = _agency_run(text)
-        if not agency:
-            issues.append(Issue(stage="fields", kind="unresolved_agency", page=head.lines[0].page,
-                                message=f"Tổ chức thực hiện item names no known agency: {text[:80]!r}"))
-            return None
-        rest = _TAIL.sub("", text[end:]).strip(" .:;")
-        if len(rest.split()) >= 4:
-            duties.append(first_sentence(text))
+        issues.append(Issue(stage="fields", kind="unresolved_agency", page=head.lines[0].page,
+                            message=f"Tổ chức thực hiện item names no known agency: {head.text[:80]!r}"))
+        return None
     if not resolved:
         issues.append(Issue(stage="fields", kind="unresolved_agency", page=head.lines[0].page,
                             message=f"Agency not in the registry, kept as printed: {agency!r}"))
-    duties.extend(first_sentence(p.text) for p in body if p.kind != "roman" and first_sentence(p.text))
-    item = Responsibility(agency=_TAIL.sub("", agency).strip(" .;:"), duties=duties)
-    if p := provenance(head.lines):
+    duties.extend(d for p in body if p.kind != "roman" and (d := first_sentence(p.text)))
+    item = Responsibility(agency=agency, duties=[d for d in duties if d])
+    if p := provenance(head.lines[:1]):
         item.provenance["agency"] = p
-    if body and (p := provenance([ln for para in body for ln in para.lines])):
+    if (body or rest) and (p := provenance(rest + [ln for para in body for ln in para.lines])):
         item.provenance["duties"] = p
     return item
+
+
+def item_agency(head: Para) -> str | None:
+    """The agency a Tổ chức thực hiện item is about (None when it names none)."""
+    found = (_heading_agency(head.first) or _heading_agency(head.text.partition(":")[0])
+             or _inline_agency(head.text))
+    return found[0] if found else None
 
 
 def responsibility_items(layout: Layout) -> list[tuple[Para, list[Para]]]:

@@ -14,9 +14,10 @@ from extractor.fields.source import provenance
 from schemas.plan import Target
 
 _PERCENT = re.compile(r"(\d{1,3}(?:[.,]\d+)?)\s*%")
-_YEAR_BEFORE = re.compile(r"năm\s+((?:19|20)\d{2})", re.IGNORECASE)
-_YEAR_AFTER = re.compile(r"^[^;%]{0,40}?(?:vào|trong|đến)\s+năm\s+((?:19|20)\d{2})", re.IGNORECASE)
-_LEAD_IN = re.compile(r"^(Đến|Tới|Trong|Từ)\s+năm\s+\d{4},?\s*|^(phấn đấu|có|đạt|ít nhất|trên|khoảng)\s+",
+# Years are found by their digits, not by the word "năm" before them, which OCR often garbles.
+_YEAR_BEFORE = re.compile(r"(?<![\d/-])((?:19|20)\d{2})(?![\d/-])")
+_YEAR_AFTER = re.compile(r"^[^;%]{0,30}?(?:vào|trong|đến|v\w{1,2})\s+\w{2,4}\s+((?:19|20)\d{2})\b", re.IGNORECASE)
+_LEAD_IN = re.compile(r"^[^,;]{0,20}\b(?:19|20)\d{2},?\s*|^(phấn đấu|phấn|có|đạt|ít nhất|trên|khoảng)\s+",
                       re.IGNORECASE)
 
 

@@ -45,7 +45,7 @@ def _labelled(paras: list[Para]) -> dict[str, tuple[str, Para]]:
 
 def deadline_of(text: str, para: Para | None) -> Deadline | None:
     """A Deadline from a printed time expression (None when it names no time)."""
-    expr = dates.parse(text)
+    expr = dates.parse(re.split(r"\.\s+(?=[A-ZĐÀ-Ỹ\d])", text)[0])
     if expr is None:
         return None
     prov = provenance(para.lines) if para else None
