@@ -147,7 +147,8 @@ def find_agencies(text: str) -> list[AgencyMention]:
     return found
 
 
-_BODY_WORDS = re.compile(r"\b(so|ban|uy|co quan|don vi|hoi|trung tam|phong|cuc|bo|vien|truong|to chuc)\b")
+# Words that name a kind of body; matched with their marks ("ban" is a body, "bàn" a table).
+_BODY_WORDS = re.compile(r"\b(sở|ban|ủy|cơ quan|đơn vị|hội|trung tâm|phòng|cục|bộ|viện|trường|tổ chức)\b")
 _PAREN = re.compile(r"\([^()]*\)")
 _CONNECTORS = {"va", "voi", "cac", "cung", "tinh", "lien", "quan", "co", "cua", "tren", "dia", "ban", "khac"}
 
@@ -161,7 +162,7 @@ def _leftover(chunk: str, start: int) -> AgencyMention | None:
     printed = " ".join(chunk.split()).strip(" .;:,-")
     printed = re.sub(r"^(và|với|cùng)\s+", "", printed, flags=re.IGNORECASE)
     by_prefix = any(" ".join(keys).startswith(p + " ") for p in _prefix_keys())
-    if printed[:1].islower() and not by_prefix and not _BODY_WORDS.search(norm_token(printed)):
+    if printed[:1].islower() and not by_prefix and not _BODY_WORDS.search(printed.lower()):
         return None  # "và nhân dân", "trên địa bàn": words of the sentence, not a body
     return AgencyMention(_capitalised(printed), printed, start, start + len(chunk), by_prefix)
 
