@@ -52,7 +52,7 @@ class _Tokenizer:
         from spacy.tokens import Doc
 
         toks = tokenize(text)
-        doc = Doc(self.vocab, words=toks.words or [""], spaces=[True] * max(1, len(toks.words)))
+        doc = Doc(self.vocab, words=toks.words, spaces=[True] * len(toks.words))
         for token in doc:
             token.norm_ = norm_token(token.text)
         doc.user_data["offsets"] = (toks.starts, toks.ends)

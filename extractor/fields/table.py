@@ -148,11 +148,10 @@ def _task(row: _Row, long: int, issues: list[Issue]) -> Task | None:
     rest = after[n_more:]
     k = _lead_boundary(before, bool(rest))
     lead_lines, coord_lines = before[:k], before[k:]
-    if rest:
-        if _complete(join(lead_lines)) and coord_lines:
-            coord_lines = coord_lines + rest
-        else:
-            lead_lines = lead_lines + rest
+    while rest and not (_complete(join(lead_lines)) and coord_lines):
+        lead_lines = lead_lines + rest[:1]  # an unfinished lead cell resumes first after the break
+        rest = rest[1:]
+    coord_lines = coord_lines + rest
     if not title_lines:
         return None
     page = title_lines[0].page
