@@ -100,3 +100,48 @@ def store(settings):
     st = open_store(settings)
     yield st
     st.dispose()
+
+
+PLAN_LINES = [
+    "ỦY BAN NHÂN DÂN                 CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "TỈNH SƠN LA                          Độc lập - Tự do - Hạnh phúc",
+    "Số: 166/KH-UBND                 Sơn La, ngày 05 tháng 8 năm 2025",
+    "KẾ HOẠCH",
+    "Triển khai Chương trình xây dựng mô hình thư viện cơ sở trên địa bàn tỉnh Sơn La",
+    "Căn cứ Quyết định số 1687/QĐ-TTg của Thủ tướng Chính phủ;",
+    "I. MỤC ĐÍCH, YÊU CẦU",
+    "II. NHIỆM VỤ, GIẢI PHÁP",
+    "1. Rà soát, sắp xếp, thống nhất hệ thống thư viện cơ sở.",
+    "Cơ quan chủ trì: Sở Văn hóa, Thể thao và Du lịch.",
+    "Cơ quan phối hợp: Các cơ quan, đơn vị liên quan.",
+    "Thời gian thực hiện: Từ năm 2026-2030.",
+    "III. TỔ CHỨC THỰC HIỆN",
+    "1. Sở Tài chính: Tham mưu bố trí kinh phí thực hiện Kế hoạch.",
+    "KT. CHỦ TỊCH",
+    "PHÓ CHỦ TỊCH",
+]
+
+
+def make_pdf(path: Path, lines: list[str] | None = None, pages: int = 1) -> Path:
+    """A small text-layer PDF (reportlab, DejaVu Sans for the Vietnamese marks)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    font = "Helvetica"
+    ttf = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if ttf.exists():
+        pdfmetrics.registerFont(TTFont("DejaVuSans", str(ttf)))
+        font = "DejaVuSans"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    for page in range(pages):
+        pdf.setFont(font, 11)
+        y = A4[1] - 60
+        for line in lines or PLAN_LINES:
+            pdf.drawString(50, y, line)
+            y -= 18
+        pdf.drawString(50, 40, f"Trang {page + 1}")
+        pdf.showPage()
+    pdf.save()
+    return path
