@@ -160,6 +160,8 @@ def run_job(store: Store, settings: Settings, job: Job, extractor: Extractor) ->
         doc = s.get(Document, job.document_id)
     assert doc is not None
     work = settings.data_dir / "tmp" / f"job-{job.id}-{job.attempts}"
+    for stale in work.parent.glob(f"job-{job.id}-*"):  # scratch of fenced-off earlier attempts
+        shutil.rmtree(stale, ignore_errors=True)
     work.mkdir(parents=True, exist_ok=True)
     # The extractor gets a name with the right suffix; the original itself stays untouched.
     src = work / f"{doc.sha256[:16]}{SUFFIX.get(doc.mime, '')}"
