@@ -263,27 +263,41 @@ def _distance(a: str, b: str) -> int:
 
 
 @lru_cache(maxsize=1)
-def _alias_keys() -> tuple[tuple[tuple[str, ...], Entry], ...]:
-    keys = {}
+def _alias_buckets() -> dict[str, tuple[tuple[tuple[str, ...], Entry], ...]]:
+    """Aliases of three words or more, grouped by their first word."""
+    buckets: dict[str, dict[tuple[str, ...], Entry]] = {}
     for entry in registry():
         if entry.kind == "prefix":
             continue
         for alias in {entry.canonical, *entry.aliases}:
             parts = tuple(w.translate(_OCR_FOLD) for w in _key(alias).split())
             if len(parts) >= 3:  # two-word names are too easily one edit from ordinary words
-                keys[parts] = entry
-    return tuple(sorted(keys.items(), key=lambda kv: -len(kv[0])))
+                buckets.setdefault(parts[0], {})[parts] = entry
+    return {k: tuple(v.items()) for k, v in buckets.items()}
 
 
-def _fuzzy_at(words: list[str], i: int) -> tuple[int, Entry] | None:
+@lru_cache(maxsize=4096)
+def _candidates(first: str) -> list[tuple[tuple[str, ...], Entry]]:
+    out = list(_alias_buckets().get(first, ()))
+    for key, items in _alias_buckets().items():
+        if key != first and abs(len(key) - len(first)) <= 1 and _distance(key, first) <= 1:
+            out.extend(item for item in items if len(item[0]) >= 4)  # a damaged first word: long names only
+    return out
+
+
+@lru_cache(maxsize=8192)
+def _fuzzy_at(window: tuple[str, ...]) -> tuple[int, Entry] | None:
+    """The registry name best matching the start of ``window`` within a few edits (OCR slips)."""
     best: tuple[int, int, Entry] | None = None
-    for parts, entry in _alias_keys():
+    for parts, entry in _candidates(window[0]):
         n = len(parts)
-        window = words[i:i + n]
-        if len(window) < n or (window[0] != parts[0] and (n < 4 or _distance(window[0], parts[0]) > 1)):
+        if len(window) < n or (best and n < best[0]):
             continue
         edits = 0
         for got, want in zip(window, parts):
+            if abs(len(got) - len(want)) > 2:
+                edits = 99
+                break
             d = _distance(got, want)
             if d > (2 if len(want) >= 6 else 1):
                 edits = 99
@@ -294,13 +308,16 @@ def _fuzzy_at(words: list[str], i: int) -> tuple[int, Entry] | None:
     return (best[0], best[2]) if best else None
 
 
+_MAX_ALIAS_WORDS = 12
+
+
 def _fuzzy_spans(text: str, first_only: bool = False) -> list[tuple[int, int, Entry]]:
     toks = tokenize(text)
     words = [norm_token(w).translate(_OCR_FOLD) for w in toks.words]
     spans: list[tuple[int, int, Entry]] = []
     i = 0
     while i < (1 if first_only else len(words)):
-        hit = _fuzzy_at(words, i) if words[i] != ";" else None
+        hit = _fuzzy_at(tuple(words[i:i + _MAX_ALIAS_WORDS])) if words[i] != ";" else None
         if hit:
             n, entry = hit
             spans.append((toks.starts[i], toks.ends[i + n - 1], entry))

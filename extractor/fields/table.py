@@ -29,6 +29,13 @@ _DEADLINE_MORE = re.compile(r"^(\d{4}|năm|-|đến|và|hằng|hàng|hoàn thàn
 _OPEN_END = (",", ";", "-", "và", "các", "với")
 
 
+_MAX_CELL_LINE = 90
+
+
+def _is_recipients(line: SrcLine) -> bool:
+    return strip_diacritics(line.text).upper().startswith(("NOI NHAN", "TM.", "KT."))
+
+
 @dataclass
 class _Row:
     number: str
@@ -53,6 +60,8 @@ def _rows(lines: list[SrcLine]) -> list[_Row]:
     group: str | None = None
     for line in lines[start + 1:]:
         g = _GROUP.match(line.text)
+        if (len(line.text) > _MAX_CELL_LINE and not g) or _is_recipients(line):
+            break  # prose wider than any column (group rows span them all), or the recipients
         r = _ROW.match(line.text)
         if g and g.group(1) and (not g.group(2) or g.group(2)[:1].isupper()):
             group_lines = [line]
