@@ -18,10 +18,13 @@ from extractor.vietnamese import strip_diacritics
 from schemas.document import Issue
 from schemas.plan import Deadline, Task
 
+# Labels are matched loosely ("Co quan cht tri", "phdi hop"): OCR damages them as much as any word.
 _LABELS = (
-    ("lead", re.compile(r"^(?:CO QUAN |DON VI |CAP )?CHU TRI(?: THUC HIEN)?\s*:")),
-    ("coordinators", re.compile(r"^(?:CO QUAN |DON VI |CAC )?PHOI HOP(?: THUC HIEN)?\s*:")),
-    ("deadline", re.compile(r"^(?:THOI GIAN|THOI HAN|TIEN DO)(?: THUC HIEN| HOAN THANH)?\s*:")),
+    ("lead", re.compile(r"^(?:C\w{0,2} QU\w{1,2} |D\w{1,2} V\w |C\w{1,2}P )?CH\w? TR\w(?: TH\w{1,3} H\w{1,3})?\s*:")),
+    ("coordinators", re.compile(r"^(?:C\w{0,2} QU\w{1,2} |D\w{1,2} V\w |C\w{1,2} )?PH\w{1,3} H\w{1,2}P"
+                                r"(?: TH\w{1,3} H\w{1,3})?\s*:")),
+    ("deadline", re.compile(r"^(?:TH\w{1,3} (?:GIAN|HAN)|TI\w{1,2}N D\w)(?: TH\w{1,3} H\w{1,3}| HO\w{1,2}N TH\w{1,3})?"
+                            r"\s*:")),
 )
 
 
