@@ -1,0 +1,75 @@
+"""Drafting (issue 7): national programme + provincial records → a Kế hoạch draft.
+
+``draft()`` is what ``kehoach draft`` calls; ``render_preview_html()`` is what the web
+drafts page calls. Everything renders through the sandbox (``extractor.draft.sandbox``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from extractor.draft.context import apply_overrides, build_context, load_context_file, load_records
+from extractor.draft.errors import DraftError
+from extractor.draft.reference import Aligner, align_by_title, load_programme
+from extractor.draft.render import render_bytes, render_preview_html
+from extractor.fsutil import atomic_write_bytes
+from extractor.options import Options
+from schemas.plan import Plan
+
+__all__ = ["draft", "draft_context", "render_preview_html", "FORMATS"]
+
+FORMATS = {".docx": "docx", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+
+
+def draft_context(
+    programme: str,
+    province: str,
+    inputs: Sequence[Path | Plan] = (),
+    context_file: Path | None = None,
+    *,
+    aligner: Aligner = align_by_title,
+    options: Options | None = None,
+    year: int | None = None,
+) -> dict[str, Any]:
+    """The harmonised context, with the override file applied."""
+    records = load_records(inputs, options)
+    context = build_context(load_programme(programme), province, records, aligner=aligner, year=year)
+    if context_file is not None:
+        context = apply_overrides(context, load_context_file(Path(context_file)))
+    return context
+
+
+def draft(
+    programme: str,
+    province: str,
+    inputs: Sequence[Path | Plan],
+    out: Path,
+    context_file: Path | None = None,
+    template: str | None = None,
+    *,
+    aligner: Aligner = align_by_title,
+    options: Options | None = None,
+    year: int | None = None,
+) -> Path:
+    """Write the draft to ``out`` (.docx, .md or .html by suffix) and return ``out``.
+
+    ``template`` is a built-in template name ("kehoach/plan.j2") or the path of a
+    drafter-authored template file, which runs in the sandbox like every template.
+    """
+    out = Path(out)
+    fmt = FORMATS.get(out.suffix.lower())
+    if fmt is None:
+        raise DraftError(
+            f"Không hỗ trợ định dạng {out.suffix or '(không có đuôi)'}: dùng .docx, .md hoặc .html.",
+            path=str(out),
+        )
+    context = draft_context(
+        programme, province, inputs, context_file, aligner=aligner, options=options, year=year
+    )
+    source = None
+    if template is not None and Path(template).is_file():
+        source, template = Path(template).read_text(encoding="utf-8"), None
+    atomic_write_bytes(out, render_bytes(context, fmt, template, source))
+    return out
