@@ -11,7 +11,7 @@ from extractor.draft import draft_context
 from extractor.draft.context import apply_overrides, build_context
 from extractor.draft.errors import ContextFileError
 from extractor.draft.harmonise import vote
-from extractor.draft.reference import align_by_title, load_programme
+from extractor.draft.reference import align_by_title, align_with_compare, load_programme
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def _task(ctx, ref_id):
 
 
 def test_lead_is_the_most_common_across_provinces_with_its_supporters(context):
-    task = _task(context, "1687.2")
+    task = _task(context, "2")
     assert task["lead"] == [VH, XA]
     assert task["support"]["lead"] == ["Lạng Sơn", "Hà Giang"]  # Sơn La chose Sở GDĐT and is outvoted
     assert task["voters"]["lead"] == 3
@@ -32,8 +32,8 @@ def test_lead_is_the_most_common_across_provinces_with_its_supporters(context):
 
 def test_one_province_votes_once_even_with_several_rows(context):
     # Lạng Sơn splits task 2 over two table rows; both rows count as one vote
-    assert _task(context, "1687.2")["support"]["deadline"] == ["Hà Giang", "Sơn La"]
-    assert _task(context, "1687.2")["deadline"] == "Giai đoạn 2026-2030"
+    assert _task(context, "2")["support"]["deadline"] == ["Hà Giang", "Sơn La"]
+    assert _task(context, "2")["deadline"] == "Giai đoạn 2026-2030"
 
 
 def test_tie_goes_to_the_first_seen_value():
@@ -42,7 +42,7 @@ def test_tie_goes_to_the_first_seen_value():
 
 
 def test_task_without_provincial_data_falls_back_to_the_programme(context):
-    task = _task(context, "1687.1")
+    task = _task(context, "1")
     assert task["lead"] == [VH] and task["support"]["lead"] == []
     assert task["deadline"] == "Giai đoạn 2026-2030"
 
@@ -51,9 +51,7 @@ def test_other_province_names_are_substituted(context):
     agencies = [r["agency"] for r in context["responsibilities"]]
     assert "Công an tỉnh Cao Bằng" in agencies
     assert "Báo và Phát thanh, Truyền hình Cao Bằng" in agencies
-    coords = _task(context, "1687.2")["coordinators"] + [
-        c for t in context["tasks"] for c in t["coordinators"]
-    ]
+    coords = _task(context, "2")["coordinators"] + [c for t in context["tasks"] for c in t["coordinators"]]
     assert not any("Lạng Sơn" in c or "Sơn La" in c for c in coords)
     assert context["issuer"]["name"] == "Ủy ban nhân dân tỉnh Cao Bằng"
     assert context["issuer"]["header"] == ["ỦY BAN NHÂN DÂN", "TỈNH CAO BẰNG"]
@@ -64,10 +62,20 @@ def test_targets_take_the_provinces_value_over_the_reference(context):
     assert (first["year"], first["value"], first["supporters"]) == (2026, 20.0, ["Lạng Sơn", "Hà Giang"])
 
 
-def test_fallback_aligner_uses_group_headings():
+@pytest.mark.parametrize("aligner", [align_by_title, align_with_compare])
+def test_aligners_use_group_headings(aligner):
     prog = load_programme("1687")
-    rec = three_provinces()[0]
-    assert align_by_title(prog.tasks, rec.tasks) == ["1687.2", "1687.2", "1687.5"]
+    assert aligner(prog, three_provinces()[:1]) == [["2", "2", "5"]]
+
+
+def test_fallback_reference_without_compare(monkeypatch):
+    import extractor.draft.reference as ref
+
+    monkeypatch.setattr(ref, "_compare_reference", lambda key: None)
+    prog = ref.load_programme("1687")
+    assert prog.fallback and len(prog.tasks) == 8 and len(prog.targets) == 12
+    ctx = build_context(prog, "Cao Bằng", three_provinces(), aligner=align_by_title, year=2026)
+    assert _task(ctx, "2")["support"]["lead"] == ["Lạng Sơn", "Hà Giang"]
 
 
 def test_override_file_json_and_yaml(tmp_path):
@@ -76,7 +84,7 @@ def test_override_file_json_and_yaml(tmp_path):
     path.write_text(json.dumps(over, ensure_ascii=False), encoding="utf-8")
     ctx = draft_context("1687", "Cao Bằng", three_provinces(), path, year=2026)
     assert ctx["doc"]["number"] == "15" and ctx["doc"]["place"] == "Cao Bằng"  # deep merge keeps siblings
-    assert _task(ctx, "1687.2")["lead"] == [GD] and _task(ctx, "1687.2")["support"]["lead"]
+    assert _task(ctx, "2")["lead"] == [GD] and _task(ctx, "2")["support"]["lead"]
     assert ctx["signer"]["name"] == "Nguyễn Văn A"
     yaml = pytest.importorskip("yaml")
     ypath = tmp_path / "ctx.yaml"

@@ -12,7 +12,7 @@ from typing import Any
 
 from extractor.draft.context import apply_overrides, build_context, load_context_file, load_records
 from extractor.draft.errors import DraftError
-from extractor.draft.reference import Aligner, align_by_title, load_programme
+from extractor.draft.reference import Aligner, align_with_compare, load_programme
 from extractor.draft.render import render_bytes, render_preview_html
 from extractor.fsutil import atomic_write_bytes
 from extractor.options import Options
@@ -29,7 +29,7 @@ def draft_context(
     inputs: Sequence[Path | Plan] = (),
     context_file: Path | None = None,
     *,
-    aligner: Aligner = align_by_title,
+    aligner: Aligner = align_with_compare,
     options: Options | None = None,
     year: int | None = None,
 ) -> dict[str, Any]:
@@ -49,7 +49,7 @@ def draft(
     context_file: Path | None = None,
     template: str | None = None,
     *,
-    aligner: Aligner = align_by_title,
+    aligner: Aligner = align_with_compare,
     options: Options | None = None,
     year: int | None = None,
 ) -> Path:

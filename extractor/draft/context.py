@@ -26,7 +26,7 @@ from extractor.draft.harmonise import (
     target_choices,
     task_choices,
 )
-from extractor.draft.reference import Aligner, Programme, align_by_title
+from extractor.draft.reference import Aligner, Programme, align_with_compare
 from extractor.options import Options
 from schemas.plan import Plan
 
@@ -120,7 +120,7 @@ def build_context(
     province: str,
     records: Sequence[Plan],
     *,
-    aligner: Aligner = align_by_title,
+    aligner: Aligner = align_with_compare,
     year: int | None = None,
 ) -> dict[str, Any]:
     """The draft context before overrides: every key the built-in templates require."""

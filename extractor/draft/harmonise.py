@@ -70,9 +70,9 @@ def task_choices(
     votes: dict[str, dict[str, list[tuple[str, Hashable]]]] = {
         t.id: {"lead": [], "coordinators": [], "deadline": []} for t in programme.tasks
     }
-    for record in records:
+    for record, ref_ids in zip(records, aligner(programme, records), strict=True):
         who = province_of(record)
-        for task, ref_id in zip(record.tasks, aligner(programme.tasks, record.tasks), strict=True):
+        for task, ref_id in zip(record.tasks, ref_ids, strict=True):
             if ref_id not in votes:
                 continue
             if task.lead:
