@@ -33,7 +33,7 @@ def extract_plan(doc: DocumentText) -> Plan:
                 document=extract_header(layout, lines),
                 targets=extract_targets(layout),
                 budget=extract_budget(layout),
-                tasks=extract_table_tasks(lines, issues) or extract_tasks(layout, issues),
+                tasks=extract_table_tasks(doc, lines, issues) or extract_tasks(layout, issues),
                 responsibilities=extract_responsibilities(layout, issues),
                 reporting=extract_reporting(layout))
     return finish(plan, doc, lines, issues)

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from extractor import agencies
 from extractor.fields.assign import agency_list
 from extractor.fields.source import SrcLine, join, provenance
+from extractor.fields.table_boxes import BoxRow, read_box_rows, row_provenance
 from extractor.fields.tasks import deadline_of
 from extractor.vietnamese import strip_diacritics
-from schemas.document import Issue
+from schemas.document import DocumentText, Issue
 from schemas.plan import Task
 
 _GROUP = re.compile(r"^((?:X{0,3})(?:IX|IV|V?I{0,3}))(?:\.|\s+|$)(.*)$")
@@ -178,8 +179,35 @@ def _task(row: _Row, long: int, issues: list[Issue]) -> Task | None:
     return task
 
 
-def extract_table_tasks(lines: list[SrcLine], issues: list[Issue]) -> list[Task]:
-    """Tasks of an appendix task table, or [] when the document has none."""
+def _box_task(row: BoxRow, issues: list[Issue]) -> Task | None:
+    title = row.text("title")
+    if not title:
+        return None
+    page = row.lines[0].page if row.lines else None
+    task = Task(number=row.number, group=row.group, title=title,
+                lead=agency_list(row.text("lead"), issues, page),
+                coordinators=agency_list(row.text("coord"), issues, page))
+    if row.text("deadline"):
+        task.deadline = deadline_of(row.text("deadline"), None)
+    for name, column in (("title", "title"), ("lead", "lead"), ("coordinators", "coord"),
+                         ("deadline", "deadline")):
+        if row.cells.get(column) and (p := row_provenance(row, column)):
+            task.provenance[name] = p
+    if task.deadline is not None and "deadline" in task.provenance:
+        task.deadline.provenance["text"] = task.provenance["deadline"]
+    return task
+
+
+def extract_table_tasks(doc: DocumentText, lines: list[SrcLine], issues: list[Issue]) -> list[Task]:
+    """Tasks of an appendix task table, or [] when the document has none.
+
+    Word boxes (PDF text layer, OCR) give the columns directly; plain text falls back to
+    telling cells apart by line length and content.
+    """
+    by_line = {(ln.page, ln.index): ln for ln in lines}
+    box_rows = read_box_rows(doc, by_line)
+    if box_rows:
+        return [t for row in box_rows if (t := _box_task(row, issues)) is not None]
     rows = _rows(lines)
     long = _long_threshold(rows)
     tasks = [t for row in rows if (t := _task(row, long, issues)) is not None]

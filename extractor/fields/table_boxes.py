@@ -1,0 +1,159 @@
+"""The appendix task table read by word positions (PDF text layers and OCR keep word boxes).
+
+A text layer or OCR joins the cells of one visual row into one line ("- Sở Văn hóa, Thể thao và
+Các cơ quan, đơn vị liên quan"), so cells are recovered from where words start: text in each
+column is left-aligned, so column left edges are the x positions many words start at; the
+header cells (TT / Nhiệm vụ / chủ trì / phối hợp / thời hạn) say which edge is which column.
+Rows start at a number in the TT column; roman numerals there are group headings; a row cut
+by a page break simply continues in each column on the next page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from extractor.fields.source import SrcLine, provenance
+from extractor.vietnamese import strip_diacritics
+from schemas.document import BBox, DocumentText, Word
+
+_COLUMNS = (("no", re.compile(r"^(S?TT|STT)$")), ("title", re.compile(r"NHIEM VU|NOI DUNG")),
+            ("lead", re.compile(r"CHU TRI")), ("coord", re.compile(r"PHOI HOP")),
+            ("deadline", re.compile(r"THOI HAN|THOI GIAN|TIEN DO")))
+_ROMAN = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})\.?$")
+_NUMBER = re.compile(r"^(\d{1,3})\.?$")
+
+
+@dataclass
+class BoxRow:
+    """One table row: its number, group and the words of each column."""
+
+    number: str
+    group: str | None
+    cells: dict[str, list[Word]] = field(default_factory=dict)
+    lines: list[SrcLine] = field(default_factory=list)
+
+    def text(self, column: str) -> str:
+        """A cell's text, words in reading order."""
+        return " ".join(w.text for w in self.cells.get(column, [])).strip()
+
+    def box(self, column: str) -> BBox | None:
+        """Union of a cell's word boxes."""
+        return BBox.union([w.bbox for w in self.cells.get(column, []) if w.bbox is not None])
+
+
+def _key(text: str) -> str:
+    return strip_diacritics(text).upper()
+
+
+def _header(doc: DocumentText) -> tuple[int, dict[str, float], float] | None:
+    """(page index, header cell x0 per column, header y) of the first table header."""
+    for pi, page in enumerate(doc.pages):
+        for line in page.lines:
+            if line.bbox is None or not re.search(r"NHIEM VU|NOI DUNG", _key(line.text)):
+                continue
+            band = [ln for ln in page.lines if ln.bbox is not None and abs(ln.bbox.y0 - line.bbox.y0) < 25]
+            cells: dict[str, float] = {}
+            for cell in band:
+                for name, pattern in _COLUMNS:
+                    if pattern.search(_key(cell.text).strip()) and name not in cells:
+                        cells[name] = cell.bbox.x0  # type: ignore[union-attr]
+            if {"title", "lead", "coord"} <= set(cells):
+                return pi, cells, line.bbox.y0
+    return None
+
+
+def _edges(doc: DocumentText, start: int, cells: dict[str, float]) -> dict[str, float]:
+    """Left edge of each column: the leftmost frequent word start between the previous header
+    cell and this one (cells are left-aligned; headers are centred, so they sit right of it)."""
+    starts: Counter[int] = Counter()
+    for page in doc.pages[start:]:
+        for line in page.lines:
+            prev: Word | None = None
+            for w in line.words:
+                if w.bbox is None:
+                    continue
+                gap = w.bbox.x0 - prev.bbox.x1 if prev and prev.bbox else 99.0
+                if gap > 6:
+                    starts[round(w.bbox.x0 / 3) * 3] += 1
+                prev = w
+    edges: dict[str, float] = {}
+    ordered = sorted(cells.items(), key=lambda kv: kv[1])
+    for i, (name, x) in enumerate(ordered):
+        low = ordered[i - 1][1] if i else 0.0
+        peaks = [s for s, n in starts.items() if low + 8 < s <= x + 6 and n >= 3]
+        edges[name] = min(peaks) - 3 if peaks else x - 3
+    prev_edge = -1.0
+    for name, _ in ordered:  # keep edges increasing
+        edges[name] = max(edges[name], prev_edge + 1)
+        prev_edge = edges[name]
+    return edges
+
+
+def _column(x0: float, edges: list[tuple[float, str]]) -> str:
+    name = edges[0][1]
+    for edge, col in edges:
+        if x0 >= edge:
+            name = col
+    return name
+
+
+def read_box_rows(doc: DocumentText, by_line: dict[tuple[int, int], SrcLine]) -> list[BoxRow]:
+    """Rows of the first task table of ``doc``, or [] without one (or without word boxes)."""
+    found = _header(doc)
+    if found is None:
+        return []
+    start, cells, header_y = found
+    edges = sorted(((x, name) for name, x in _edges(doc, start, cells).items()))
+    header_texts = {_key(t) for t in ("TT", "STT", "Nhiệm vụ", "Thời hạn", "hoàn thành")}
+    rows: list[BoxRow] = []
+    pending: list[str] | None = None  # words of a group heading being read
+    current: str | None = None
+    for pi, page in enumerate(doc.pages[start:], start=start):
+        for li, line in enumerate(page.lines, start=1):
+            if not line.words or line.bbox is None or (pi == start and line.bbox.y0 < header_y + 5):
+                continue
+            if _is_header_line(line.text, header_texts):
+                continue
+            if strip_diacritics(line.text).upper().startswith(("NOI NHAN", "TM.", "KT.")):
+                return rows
+            by_col: dict[str, list[Word]] = {}
+            for w in line.words:
+                if w.bbox is not None:
+                    by_col.setdefault(_column(w.bbox.x0, edges), []).append(w)
+            first = by_col.get("no", [])
+            mark = first[0].text if first else ""
+            if _ROMAN.match(mark) and mark.strip("."):
+                pending = [w.text for col in ("no", "title", "lead", "coord", "deadline")
+                           for w in by_col.get(col, [])][1:]
+                continue
+            if _NUMBER.match(mark):
+                if pending is not None:
+                    current, pending = " ".join(pending), None
+                rows.append(BoxRow(_NUMBER.match(mark).group(1), current))  # type: ignore[union-attr]
+                by_col["no"] = first[1:]
+            elif pending is not None:
+                pending.extend(w.text for ws in by_col.values() for w in ws)
+                continue
+            if not rows:
+                continue
+            for col, words in by_col.items():
+                rows[-1].cells.setdefault("title" if col == "no" else col, []).extend(words)
+            if (src := by_line.get((page.number, li))) is not None:
+                rows[-1].lines.append(src)
+    return rows
+
+
+def _is_header_line(text: str, header_texts: set[str]) -> bool:
+    key = _key(text).strip()
+    return key in header_texts or bool(re.fullmatch(r"(DON VI|CO QUAN) (CHU TRI|PHOI HOP)", key)) or (
+        "NHIEM VU" in key and len(key) < 25)
+
+
+def row_provenance(row: BoxRow, column: str):
+    """Provenance of one cell: the row's lines, the cell's own word box."""
+    prov = provenance(row.lines)
+    if prov is not None:
+        prov.bbox = row.box(column) or prov.bbox
+    return prov
