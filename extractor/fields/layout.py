@@ -24,6 +24,8 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("bullet", re.compile(r"^([-–—•])\s*(.*)$")),
     ("plus", re.compile(r"^(\+)\s*(.*)$")),
 )
+_FORCED_START = re.compile(r"^(Can cu|Thuc hien|Xet de nghi|Theo de nghi|Tren day la|Noi nhan|"
+                           r"(TM|KT|TL|TUQ|Q)\.\s)", re.IGNORECASE)
 _CLOSING_START = ("tren day la", "yeu cau cac", "trong qua trinh", "de nghi cac", "giao ")
 
 
@@ -93,8 +95,8 @@ def mark_of(text: str) -> tuple[str, str, str]:
 
 
 def _starts_paragraph(line: SrcLine, kind: str, prev: SrcLine | None) -> bool:
-    if kind != "plain" or strip_diacritics(line.text[:12]).lower().startswith("tren day la"):
-        return True  # the closing sentence often follows the last item without a blank line
+    if kind != "plain" or (line.text[:1].isupper() and _FORCED_START.match(strip_diacritics(line.text[:14]))):
+        return True  # basis, closing sentence, recipients, signature: parts even without a blank line
     if not line.blank_before or line.text[:1].islower():
         return False
     # a page break inside a sentence ("... đến năm" / blank / "2030”; Kế hoạch ...")
