@@ -62,7 +62,7 @@ def count(text: str) -> Counts:
 
 
 def verdict(counts: Counts) -> str:
-    """good / unaccented / garbage / empty."""
+    """Good / unaccented / garbage / empty."""
     if counts.tokens < MIN_TOKENS:
         return "empty"
     if counts.valid_marked >= GOOD_SCORE:
@@ -107,3 +107,38 @@ def _decide(kind: str, *, source: str, has_image: bool, options: Options) -> tup
         return _KEEP[kind]
     return "ocr", {"empty": "no text layer", "unaccented": "text layer has no diacritics",
                    "garbage": "text layer is not valid Vietnamese"}[kind]
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance, bit-parallel (Myers/Hyyrö): fast enough for whole pages in pure Python."""
+    if len(a) < len(b):
+        a, b = b, a
+    m = len(b)
+    if m == 0:
+        return len(a)
+    peq: dict[str, int] = {}
+    for i, ch in enumerate(b):
+        peq[ch] = peq.get(ch, 0) | (1 << i)
+    full, top = (1 << m) - 1, 1 << (m - 1)
+    pv, mv, score = full, 0, m
+    for ch in a:
+        eq = peq.get(ch, 0)
+        xv = eq | mv
+        xh = (((eq & pv) + pv) ^ pv) | eq
+        ph = (mv | ~(xh | pv)) & full
+        mh = pv & xh
+        if ph & top:
+            score += 1
+        elif mh & top:
+            score -= 1
+        ph = ((ph << 1) | 1) & full
+        mh = (mh << 1) & full
+        pv = (mh | ~(xv | ph)) & full
+        mv = ph & xv
+    return score
+
+
+def cer(reference: str, hypothesis: str) -> float:
+    """Character error rate with whitespace collapsed (line breaks are layout, not text)."""
+    ref, hyp = " ".join(reference.split()), " ".join(hypothesis.split())
+    return edit_distance(ref, hyp) / max(1, len(ref))

@@ -423,8 +423,8 @@ class Degrade:
 
 
 MILD = Degrade(300, 0.5, 0.6, 6, 0.0, 0.05, 0.03, 30, white=215)
-HEAVY = Degrade(300, 1.4, 1.2, 12, 0.002, 0.15, 0.10, 22, white=215)
-HARSH = Degrade(200, 0.9, 0.8, 8, 0.004, 0.40, 0.25, 30, white=235)
+HEAVY = Degrade(300, 1.4, 1.2, 12, 0.0003, 0.15, 0.10, 22, white=215)
+HARSH = Degrade(200, 0.9, 0.8, 8, 0.0006, 0.40, 0.25, 30, white=235)
 # The scan under the garbled layer: 200 dpi, as office scanners with built-in OCR save.
 GARBLED_SCAN = Degrade(200, 0.5, 0.5, 6, 0.0, 0.05, 0.03, 35, white=215)
 VARIANTS = {"scan-mild": MILD, "scan-heavy": HEAVY, "photocopy-200dpi": HARSH}
@@ -535,7 +535,8 @@ def main() -> None:
         placed[sid] = build_born_digital(doc, sources[sid])
     for sid, source in sources.items():
         for n, (name, how) in enumerate(VARIANTS.items()):
-            build_scan(source, out / f"{sid}-{name}.pdf", how, seed=int(sid) * 10 + n, pages=SCAN_PAGES.get((sid, name), 1))
+            build_scan(source, out / f"{sid}-{name}.pdf", how, seed=int(sid) * 10 + n,
+                       pages=SCAN_PAGES.get((sid, name), 1))
     garbled = parse(seeds["004"].read_text(encoding="utf-8"), SPECS["004"])
     garbled_placed = typeset(garbled, None)
     build_scan(sources["004"], out / "004-scan-garbled-layer.pdf", GARBLED_SCAN, seed=49, pages=None,

@@ -1,4 +1,4 @@
-"""Run once at start-up: is tesseract installed, with the language data we need?"""
+"""Run once at start-up: is tesseract installed, with the language data we need."""
 
 from __future__ import annotations
 
