@@ -74,7 +74,8 @@ def test_seed_003_department_plan(shared):
     assert len(plan.tasks) == 9 and all(not t.lead for t in plan.tasks)
     assert [r.agency for r in plan.responsibilities][:3] == [
         "Phòng Quản lý Văn hóa và Gia đình", "Thư viện tỉnh", "Bảo tàng tỉnh"]
-    assert plan.document.signer is not None and plan.document.signer.title == "Phó Giám đốc"
+    assert plan.document.signer is not None
+    assert (plan.document.signer.name, plan.document.signer.title) == ("Trần Mạnh Hùng", "Phó Giám đốc")
 
 
 def test_provenance_points_at_the_source(shared):

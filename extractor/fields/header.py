@@ -11,7 +11,7 @@ import re
 
 from extractor import agencies, dates, references
 from extractor.fields.layout import Layout
-from extractor.fields.source import SrcLine, join, provenance
+from extractor.fields.source import SrcLine, clean, join, provenance
 from extractor.vietnamese import strip_diacritics
 from schemas.plan import DocumentHeader, Provenance, Signer
 
@@ -154,7 +154,7 @@ def _signer(closing: list[SrcLine]) -> Signer | None:
     # a name the source layer itself printed damaged ("rang Thi Xuén") is not legible, whatever
     # restoration made of it
     name = (name_line.text if name_line and _looks_like_name(name_line.text)
-            and _looks_like_name(strip_diacritics(name_line.original.strip())) else None)
+            and _looks_like_name(strip_diacritics(clean(name_line.original))) else None)
     if title is None and name is None:
         return None
     prov: dict[str, Provenance] = {}
