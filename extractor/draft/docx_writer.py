@@ -135,6 +135,7 @@ def _setup(doc) -> None:
     section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
     section.header_distance = Mm(10)
     section.different_first_page_header_footer = True  # no number on page 1
+    section.first_page_header.is_linked_to_previous = False  # an explicit, empty first-page header
     header_par = section.header.paragraphs[0]
     header_par.alignment = CENTER
     _page_field(header_par)
