@@ -35,7 +35,9 @@ def review_context(request: Request, doc: Document) -> dict[str, Any]:
     attention = []
     for field in fields:
         prov = rec.provenance(record, field.path)
+        text = rec.show_value(field.path, field.value)
         row = {"field": field, "label": rec.label(field.path), "kind": rec.kind(field.path),
+               "text": text, "lines": max(2, text.count("\n") + 1),
                "page": prov.get("page") if prov else None, "box": box_percent(prov, sizes),
                "original": prov.get("original") if prov else None,
                "history": list(reversed(history.get(field.id, []))),
