@@ -11,8 +11,9 @@ from schemas.document import BBox, Line, Word
 LINE_TOLERANCE = 3.0
 # A horizontal gap wider than this many points starts a new Line: the two header
 # columns (issuing body | quốc hiệu) and table cells are separate lines, while the
-# stretched spaces of justified text (a few points) are not.
-COLUMN_GAP = 24.0
+# stretched spaces of justified text (up to ~12 pt) and blank number fields
+# ("Số:      /KH-UBND", ~23 pt) are not.
+COLUMN_GAP = 30.0
 
 
 def page_lines(page: Any) -> list[Line]:

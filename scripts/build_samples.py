@@ -207,13 +207,14 @@ class Layout:
 def typeset(doc: Doc, c: canvas.Canvas | None) -> list[Placed]:
     lay = Layout(c)
     width = PAGE_W - LEFT - RIGHT
-    left_mid, right_mid = LEFT + 38 * mm, LEFT + width - 55 * mm
+    # Nghị định 30/2020 layout: issuing body centred over the left ~70 mm, quốc hiệu over the rest.
+    left_mid, right_mid = LEFT + 35 * mm, LEFT + width - 45 * mm
     header_fonts = [("R", "B"), ("B", "B"), ("R", "I")]
     for row, (left, right) in enumerate(doc.header):
         lf, rf = header_fonts[min(row, 2)]
         size = 12 if row == 0 else SIZE
-        lay.text(left_mid, left, lf, size, align="center", max_w=75 * mm, underline=row == 1)
-        lay.text(right_mid, right, rf, size, align="center", max_w=105 * mm, underline=row == 1)
+        lay.text(left_mid, left, lf, size, align="center", max_w=68 * mm, underline=row == 1)
+        lay.text(right_mid, right, rf, size, align="center", max_w=90 * mm, underline=row == 1)
         lay.down(LEADING + (8 if row == 1 else 0))
     lay.down(10)
     lay.text(LEFT + width / 2, doc.doc_type, "B", 14, align="center")

@@ -45,6 +45,8 @@ class PdfSource:
         try:
             pdf = pdfium.PdfDocument(str(path), password=options.password)
         except pdfium.PdfiumError as exc:
+            if _pdf_has_no_pages(path):
+                raise EmptyFileError("the PDF has no pages; export or scan it again", path=str(path)) from exc
             raise _open_error(exc, path, options.password) from exc
         try:
             count = len(pdf)
@@ -105,6 +107,16 @@ class PdfSource:
         finally:
             pdf.close()
         return image, dpi
+
+
+def _pdf_has_no_pages(path: Path) -> bool:
+    # pdfium refuses a PDF whose page tree is empty as a "format error"; pypdf reads it.
+    import pypdf
+
+    try:
+        return len(pypdf.PdfReader(path).pages) == 0
+    except Exception:
+        return False
 
 
 def _open_error(exc: Exception, path: Path, password: str | None) -> Exception:
