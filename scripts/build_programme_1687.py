@@ -84,10 +84,13 @@ def _in_other(bullet: str, other: set[tuple[str, ...]]) -> bool:
     return bool(grams) and len(grams & other) / len(grams) >= 0.5
 
 
+def _target_bullets(section: str) -> list[str]:
+    return [p[2:] for p in _paragraphs(section) if p.startswith("- Đến năm")]
+
+
 def _targets(section: str, names: list[str]) -> list[dict]:
     rows = []
-    bullets = [p for p in _paragraphs(section) if p.startswith("- Đến năm")]
-    for name, bullet in zip(names, bullets, strict=True):
+    for name, bullet in zip(names, _target_bullets(section), strict=True):
         values = re.findall(r"(\d+)%", bullet)
         years = [2026, 2030, 2045]
         for year, value in zip(years, values, strict=True):
@@ -134,7 +137,10 @@ def build(shared: Path) -> dict:
         task["keywords"] = kws
 
     names = list(dict.fromkeys(t["indicator"] for t in gold001["targets"]))
-    targets = _targets(_section(text, "2. Mục tiêu cụ thể", "III. NHIỆM VỤ"), names)
+    target_section = _section(text, "2. Mục tiêu cụ thể", "III. NHIỆM VỤ")
+    targets = _targets(target_section, names)
+    indicators = [{"name": n, "text": re.sub(r"\s*\(\*[^)]*\*\)", "", b)}
+                  for n, b in zip(names, _target_bullets(target_section), strict=True)]
     for gold in (gold001, gold004):
         got = [(t["indicator"], t["year"], t["value"]) for t in gold["targets"]]
         if got != [(t["indicator"], t["year"], t["value"]) for t in targets]:
@@ -157,6 +163,7 @@ def build(shared: Path) -> dict:
             "hand_checked": True,
         },
         "tasks": tasks,
+        "indicators": indicators,
         "targets": targets,
         "lexicon": lexicon,
     }

@@ -51,6 +51,7 @@ class Reference:
     tasks: tuple[RefTask, ...]
     targets: tuple[RefTarget, ...]
     lexicon: frozenset[str]
+    indicator_texts: tuple[tuple[str, str], ...] = ()  # indicator name → the sentence stating it
     source: dict = field(default_factory=dict, compare=False)  # provenance only, not identity
 
     def task(self, ref_id: str) -> RefTask:
@@ -86,8 +87,9 @@ def from_dict(data: dict) -> Reference:
                           tuple(t.get("keywords", []))) for t in data["tasks"])
     targets = tuple(RefTarget(t["indicator"], int(t["year"]), float(t["value"]), t.get("unit"))
                     for t in data.get("targets", []))
+    texts = tuple((i["name"], i.get("text", "")) for i in data.get("indicators", []))
     return Reference(str(data["programme"]), data.get("decision", ""), data.get("title", ""), tasks,
-                     targets, frozenset(data.get("lexicon", [])), data.get("source", {}))
+                     targets, frozenset(data.get("lexicon", [])), texts, data.get("source", {}))
 
 
 @lru_cache(maxsize=8)
