@@ -16,13 +16,15 @@ from dataclasses import dataclass, field
 
 from extractor.fields.source import SrcLine, provenance
 from extractor.vietnamese import strip_diacritics
-from schemas.document import BBox, DocumentText, Word
+from schemas.document import BBox, DocumentText, Page, Word
 
 _COLUMNS = (("no", re.compile(r"^(S?TT|STT)$")), ("title", re.compile(r"NHIEM VU|NOI DUNG")),
             ("lead", re.compile(r"CHU TRI")), ("coord", re.compile(r"PHOI HOP")),
             ("deadline", re.compile(r"THOI HAN|THOI GIAN|TIEN DO")))
-_ROMAN = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})\.?$")
-_NUMBER = re.compile(r"^(\d{1,3})\.?$")
+# roman group numbers as OCR reads them: "II" often comes out "IL" or "Il"
+# In the TT column OCR reads "II" as "IL"/"H", "III" as "HI", "V." as "V_", "3." as "3...".
+_ROMAN = re.compile(r"^[IVXLlH|]{1,5}[._,…]*$")
+_NUMBER = re.compile(r"^(\d{1,3})[._,…]*$")
 
 
 @dataclass
@@ -47,18 +49,43 @@ def _key(text: str) -> str:
     return strip_diacritics(text).upper()
 
 
+def _scale(page: Page) -> float:
+    """Page units per point: 1 for PDF text layers, ~4 for 300 dpi OCR pixels."""
+    if page.width and page.height:
+        return max(page.width, page.height) / 842.0
+    return 1.0
+
+
+def _segments(words: list[Word], scale: float) -> list[list[Word]]:
+    """Words of a line split where the gap is wider than between words of one cell."""
+    out: list[list[Word]] = []
+    for w in words:
+        if w.bbox is None:
+            continue
+        prev = out[-1][-1] if out else None
+        if prev is None or prev.bbox is None or w.bbox.x0 - prev.bbox.x1 > 12 * scale:
+            out.append([w])
+        else:
+            out[-1].append(w)
+    return out
+
+
 def _header(doc: DocumentText) -> tuple[int, dict[str, float], float] | None:
     """(page index, header cell x0 per column, header y) of the first table header."""
     for pi, page in enumerate(doc.pages):
+        scale = _scale(page)
         for line in page.lines:
             if line.bbox is None or not re.search(r"NHIEM VU|NOI DUNG", _key(line.text)):
                 continue
-            band = [ln for ln in page.lines if ln.bbox is not None and abs(ln.bbox.y0 - line.bbox.y0) < 25]
+            band = [ln for ln in page.lines if ln.bbox is not None and abs(ln.bbox.y0 - line.bbox.y0) < 25 * scale]
             cells: dict[str, float] = {}
-            for cell in band:
-                for name, pattern in _COLUMNS:
-                    if pattern.search(_key(cell.text).strip()) and name not in cells:
-                        cells[name] = cell.bbox.x0  # type: ignore[union-attr]
+            for cell_line in band:
+                for segment in _segments(cell_line.words, scale):
+                    text = _key(" ".join(w.text for w in segment)).strip()
+                    for name, pattern in _COLUMNS:
+                        if pattern.search(text) and name not in cells:
+                            cells[name] = segment[0].bbox.x0  # type: ignore[union-attr]
+                            break
             if {"title", "lead", "coord"} <= set(cells):
                 return pi, cells, line.bbox.y0
     return None
@@ -67,23 +94,18 @@ def _header(doc: DocumentText) -> tuple[int, dict[str, float], float] | None:
 def _edges(doc: DocumentText, start: int, cells: dict[str, float]) -> dict[str, float]:
     """Left edge of each column: the leftmost frequent word start between the previous header
     cell and this one (cells are left-aligned; headers are centred, so they sit right of it)."""
-    starts: Counter[int] = Counter()
+    scale = _scale(doc.pages[start])
+    starts: Counter[float] = Counter()
     for page in doc.pages[start:]:
         for line in page.lines:
-            prev: Word | None = None
-            for w in line.words:
-                if w.bbox is None:
-                    continue
-                gap = w.bbox.x0 - prev.bbox.x1 if prev and prev.bbox else 99.0
-                if gap > 6:
-                    starts[round(w.bbox.x0 / 3) * 3] += 1
-                prev = w
+            for segment in _segments(line.words, scale):
+                starts[round(segment[0].bbox.x0 / (3 * scale)) * 3 * scale] += 1  # type: ignore[union-attr]
     edges: dict[str, float] = {}
     ordered = sorted(cells.items(), key=lambda kv: kv[1])
     for i, (name, x) in enumerate(ordered):
         low = ordered[i - 1][1] if i else 0.0
-        peaks = [s for s, n in starts.items() if low + 8 < s <= x + 6 and n >= 3]
-        edges[name] = min(peaks) - 3 if peaks else x - 3
+        peaks = [s for s, n in starts.items() if low + 8 * scale < s <= x + 6 * scale and n >= 3]
+        edges[name] = (min(peaks) if peaks else x) - 4 * scale
     prev_edge = -1.0
     for name, _ in ordered:  # keep edges increasing
         edges[name] = max(edges[name], prev_edge + 1)
@@ -112,7 +134,7 @@ def read_box_rows(doc: DocumentText, by_line: dict[tuple[int, int], SrcLine]) ->
     current: str | None = None
     for pi, page in enumerate(doc.pages[start:], start=start):
         for li, line in enumerate(page.lines, start=1):
-            if not line.words or line.bbox is None or (pi == start and line.bbox.y0 < header_y + 5):
+            if not line.words or line.bbox is None or (pi == start and line.bbox.y0 < header_y + 5 * _scale(page)):
                 continue
             if _is_header_line(line.text, header_texts):
                 continue
@@ -148,7 +170,7 @@ def read_box_rows(doc: DocumentText, by_line: dict[tuple[int, int], SrcLine]) ->
 def _is_header_line(text: str, header_texts: set[str]) -> bool:
     key = _key(text).strip()
     return key in header_texts or bool(re.fullmatch(r"(DON VI|CO QUAN) (CHU TRI|PHOI HOP)", key)) or (
-        "NHIEM VU" in key and len(key) < 25)
+        "NHIEM VU" in key and (len(key) < 25 or ("CHU TRI" in key and "PHOI HOP" in key)))
 
 
 def row_provenance(row: BoxRow, column: str):
