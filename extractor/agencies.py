@@ -203,7 +203,9 @@ def _leftovers(gap: str, offset: int) -> list[AgencyMention]:
     pos = 0
     for start, end, entry in _fuzzy_spans(gap):
         out.extend(_unmatched(gap[pos:start], offset + pos))
-        name, end = _with_province(entry.canonical, gap, end) if entry.kind == "body" else (entry.canonical, end)
+        name = entry.canonical
+        if entry.kind == "body":
+            name, end = _with_province(name, gap, end)
         out.append(AgencyMention(_capitalised(name), gap[start:end], offset + start, offset + end, True))
         pos = end
     out.extend(_unmatched(gap[pos:], offset + pos))
@@ -217,13 +219,17 @@ def _longer_fuzzy(text: str, mention: AgencyMention) -> AgencyMention:
         return mention
     _, end, entry = spans[0]
     end += mention.start
-    name, end = _with_province(entry.canonical, text, end) if entry.kind == "body" else (entry.canonical, end)
+    name = entry.canonical
+    if entry.kind == "body":
+        name, end = _with_province(name, text, end)
     return AgencyMention(name, text[mention.start:end], mention.start, end, True)
 
 
 def _pieces(gap: str) -> list[str]:
-    """List items: split on ";" and bullets; on "," too unless the item is a typed name
-    ("Trung tâm Văn hóa, Thể thao và Truyền thông" keeps its comma)."""
+    """List items: split on ";" and bullets, and on "," unless the item is a typed name.
+
+    "Trung tâm Văn hóa, Thể thao và Truyền thông" keeps its comma.
+    """
     out = []
     for part in re.split(r";|\s-\s|^-|\n", gap):
         keys = " ".join(norm_token(w) for w in tokenize(part).words)
@@ -294,7 +300,7 @@ def _fuzzy_at(window: tuple[str, ...]) -> tuple[int, Entry] | None:
         if len(window) < n or (best and n < best[0]):
             continue
         edits = 0
-        for got, want in zip(window, parts):
+        for got, want in zip(window, parts, strict=False):
             if abs(len(got) - len(want)) > 2:
                 edits = 99
                 break

@@ -139,14 +139,16 @@ class Plan(_Strict):
     schema_version: str = Field(PLAN_SCHEMA_VERSION, description="Version of this record's schema")
     source: str = Field(description="File name of the source document")
     sha256: str | None = Field(None, description="Content hash of the source file")
-    status: Status = Field(Status.FAILURE, description="success | partial | failure; never success with issues")
+    status: Status = Field(Status.FAILURE,
+                           description="success | partial | failure; never success with issues")
     document: DocumentHeader = Field(default_factory=DocumentHeader)
     targets: list[Target] = Field(default_factory=list)
     budget: Budget | None = None
     tasks: list[Task] = Field(default_factory=list)
     responsibilities: list[Responsibility] = Field(default_factory=list)
     reporting: list[Reporting] = Field(default_factory=list)
-    issues: list[Issue] = Field(default_factory=list, description="Problems found, reviewers read these first")
+    issues: list[Issue] = Field(default_factory=list,
+                                description="Problems found, reviewers read these first")
 
 
 def plan_json_schema() -> dict[str, Any]:

@@ -8,7 +8,8 @@ from extractor.fields.layout import Layout, find_section
 from extractor.fields.source import provenance
 from schemas.plan import Budget, BudgetPeriod
 
-_AMOUNT = re.compile(r"(\d{1,3}(?:[.\s]\d{3})+|\d+)(?:,(\d+))?\s*(tỷ|triệu|nghìn|ngàn)?\s*đồng", re.IGNORECASE)
+_AMOUNT = re.compile(r"(\d{1,3}(?:[.\s]\d{3})+|\d+)(?:,(\d+))?\s*(tỷ|triệu|nghìn|ngàn)?\s*đồng",
+                     re.IGNORECASE)
 _PERIOD = re.compile(r"^(?:Năm|Giai đoạn|Từ năm)\s+((?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?)\s*:",
                      re.IGNORECASE)
 _SCALE = {"tỷ": 1000.0, "triệu": 1.0, "nghìn": 0.001, "ngàn": 0.001, None: 1e-6}

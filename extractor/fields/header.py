@@ -147,7 +147,8 @@ def _signer(closing: list[SrcLine]) -> Signer | None:
             before = _key(line.text)[:m.start()]
             printed = line.text[m.start():m.end()]
             if printed.isupper() and not _SIGN_PREFIX.search(before.rstrip()):
-                title, title_line = _sentence_case(printed).replace("tịch thường trực", "tịch Thường trực"), line
+                title = _sentence_case(printed).replace("tịch thường trực", "tịch Thường trực")
+                title_line = line
     if title is not None:
         title = title.replace("chủ tịch", "Chủ tịch").replace("giám đốc", "Giám đốc")
     name_line = closing[-1] if closing else None
@@ -190,7 +191,7 @@ def _place_name(place: str | None, province: str | None) -> str | None:
     if agencies.find_province(place) == province:
         return province if _key(place).replace(" ", "") == _key(province).replace(" ", "") else place
     a, b = _key(place).lower(), _key(province).lower()
-    close = len(a) == len(b) and sum(x != y for x, y in zip(a, b)) <= 2
+    close = len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 2
     return province if close else place
 
 

@@ -115,7 +115,8 @@ def _loose_number(line: SrcLine, expected: set[str], prev: SrcLine | None) -> tu
 def _is_caps_heading(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     words = text.split()
-    return 1 <= len(words) <= 15 and len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+    upper = sum(c.isupper() for c in letters)
+    return 1 <= len(words) <= 15 and len(letters) >= 4 and upper >= 0.9 * len(letters)
 
 
 def paragraphs(lines: list[SrcLine]) -> list[Para]:

@@ -11,8 +11,8 @@ from extractor.fields.source import provenance
 from extractor.vietnamese import strip_diacritics
 from schemas.plan import Reporting
 
-_WHEN = re.compile(r"(trước|chậm nhất|trong)\s+ngày\s+\d{1,2}\s*(?:/|tháng)\s*\d{1,2}(?:\s*(?:hằng|hàng|mỗi)\s+năm)?",
-                   re.IGNORECASE)
+_WHEN = re.compile(r"(trước|chậm nhất|trong)\s+ngày\s+\d{1,2}\s*(?:/|tháng)\s*\d{1,2}"
+                   r"(?:\s*(?:hằng|hàng|mỗi)\s+năm)?", re.IGNORECASE)
 # "Định kỳ hằng năm, các cơ quan, đơn vị lập báo cáo ..." names who reports
 _SUBJECT = re.compile(r"^(?:Định kỳ|Hằng năm|Hàng năm|Hằng quý|Hằng tháng)[^,]{0,20},\s*((?:\w+,? ){1,6}?)"
                       r"(?:lập báo cáo|báo cáo|gửi)", re.IGNORECASE)

@@ -24,7 +24,7 @@ _HEADING_WORDS = 22
 def _joined(text: str, mentions: list[agencies.AgencyMention]) -> str:
     """Canonical names joined with the separators printed between them."""
     parts = [_cap(mentions[0].name)]
-    for prev, m in zip(mentions, mentions[1:]):
+    for prev, m in zip(mentions, mentions[1:], strict=False):
         gap = text[prev.end:m.start]
         sep = "; " if ";" in gap else (" và " if re.search(r"\bvà\b", gap) else ", ")
         parts.append(sep + _lower_collective(m.name))

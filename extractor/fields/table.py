@@ -47,7 +47,8 @@ class _Row:
 def _is_header(lines: list[SrcLine], i: int) -> bool:
     # a header row is a few short cells; body prose naming "chủ trì ... phối hợp" is not one
     window = strip_diacritics(" ".join(ln.text for ln in lines[i:i + 4])).upper()
-    if len(window) > 200 or len(lines[i].text) > 90 or "NHIEM VU" not in strip_diacritics(lines[i].text).upper():
+    first = strip_diacritics(lines[i].text).upper()
+    if len(window) > 200 or len(first) > 90 or "NHIEM VU" not in first:
         return False
     return "CHU TRI" in window and "PHOI HOP" in window
 

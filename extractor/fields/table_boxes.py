@@ -77,7 +77,8 @@ def _header(doc: DocumentText) -> tuple[int, dict[str, float], float] | None:
         for line in page.lines:
             if line.bbox is None or not re.search(r"NHIEM VU|NOI DUNG", _key(line.text)):
                 continue
-            band = [ln for ln in page.lines if ln.bbox is not None and abs(ln.bbox.y0 - line.bbox.y0) < 25 * scale]
+            band = [ln for ln in page.lines
+                    if ln.bbox is not None and abs(ln.bbox.y0 - line.bbox.y0) < 25 * scale]
             cells: dict[str, float] = {}
             for cell_line in band:
                 for segment in _segments(cell_line.words, scale):
@@ -92,8 +93,10 @@ def _header(doc: DocumentText) -> tuple[int, dict[str, float], float] | None:
 
 
 def _edges(doc: DocumentText, start: int, cells: dict[str, float]) -> dict[str, float]:
-    """Left edge of each column: the leftmost frequent word start between the previous header
-    cell and this one (cells are left-aligned; headers are centred, so they sit right of it)."""
+    """Left edge of each column: the leftmost frequent word start up to its header cell.
+
+    Cells are left-aligned and headers centred, so a column's text starts left of its header.
+    """
     scale = _scale(doc.pages[start])
     starts: Counter[float] = Counter()
     for page in doc.pages[start:]:
@@ -134,7 +137,9 @@ def read_box_rows(doc: DocumentText, by_line: dict[tuple[int, int], SrcLine]) ->
     current: str | None = None
     for pi, page in enumerate(doc.pages[start:], start=start):
         for li, line in enumerate(page.lines, start=1):
-            if not line.words or line.bbox is None or (pi == start and line.bbox.y0 < header_y + 5 * _scale(page)):
+            if not line.words or line.bbox is None:
+                continue
+            if pi == start and line.bbox.y0 < header_y + 5 * _scale(page):
                 continue
             if _is_header_line(line.text, header_texts):
                 continue

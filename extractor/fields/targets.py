@@ -16,7 +16,8 @@ from schemas.plan import Target
 _PERCENT = re.compile(r"(\d{1,3}(?:[.,]\d+)?)\s*%")
 # Years are found by their digits, not by the word "năm" before them, which OCR often garbles.
 _YEAR_BEFORE = re.compile(r"(?<![\d/-])((?:19|20)\d{2})(?![\d/-])")
-_YEAR_AFTER = re.compile(r"^[^;%]{0,30}?(?:vào|trong|đến|v\w{1,2})\s+\w{2,4}\s+((?:19|20)\d{2})\b", re.IGNORECASE)
+_YEAR_AFTER = re.compile(r"^[^;%]{0,30}?(?:vào|trong|đến|v\w{1,2})\s+\w{2,4}\s+((?:19|20)\d{2})\b",
+                         re.IGNORECASE)
 _LEAD_IN = re.compile(r"^[^,;]{0,20}\b(?:19|20)\d{2},?\s*|^(phấn đấu|phấn|có|đạt|ít nhất|trên|khoảng)\s+",
                       re.IGNORECASE)
 

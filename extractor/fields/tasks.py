@@ -20,11 +20,12 @@ from schemas.plan import Deadline, Task
 
 # Labels are matched loosely ("Co quan cht tri", "phdi hop"): OCR damages them as much as any word.
 _LABELS = (
-    ("lead", re.compile(r"^(?:C\w{0,2} QU\w{1,2} |D\w{1,2} V\w |C\w{1,2}P )?CH\w? TR\w(?: TH\w{1,3} H\w{1,3})?\s*:")),
+    ("lead", re.compile(r"^(?:C\w{0,2} QU\w{1,2} |D\w{1,2} V\w |C\w{1,2}P )?CH\w? TR\w"
+                        r"(?: TH\w{1,3} H\w{1,3})?\s*:")),
     ("coordinators", re.compile(r"^(?:C\w{0,2} QU\w{1,2} |D\w{1,2} V\w |C\w{1,2} )?PH\w{1,3} H\w{1,2}P"
                                 r"(?: TH\w{1,3} H\w{1,3})?\s*:")),
-    ("deadline", re.compile(r"^(?:TH\w{1,3} (?:GIAN|HAN)|TI\w{1,2}N D\w)(?: TH\w{1,3} H\w{1,3}| HO\w{1,2}N TH\w{1,3})?"
-                            r"\s*:")),
+    ("deadline", re.compile(r"^(?:TH\w{1,3} (?:GIAN|HAN)|TI\w{1,2}N D\w)"
+                            r"(?: TH\w{1,3} H\w{1,3}| HO\w{1,2}N TH\w{1,3})?\s*:")),
 )
 
 
