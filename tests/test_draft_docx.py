@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -23,10 +24,15 @@ from docx.shared import Mm  # noqa: E402
 TNR = "Times New Roman"
 
 
+OVERRIDES = {"doc": {"number": "15", "day": "20", "month": "11"}, "signer": {"name": "Nguyễn Văn An"}}
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("draft") / "ke-hoach.docx"
-    return draft("1687", "Cao Bằng", three_provinces(), out, year=2026)
+    folder = tmp_path_factory.mktemp("draft")
+    ctx = folder / "context.json"
+    ctx.write_text(json.dumps(OVERRIDES, ensure_ascii=False), encoding="utf-8")
+    return draft("1687", "Cao Bằng", three_provinces(), folder / "ke-hoach.docx", context_file=ctx, year=2026)
 
 
 @pytest.fixture(scope="module")
@@ -95,9 +101,9 @@ def test_header_table_two_columns_without_borders(document):
     assert slogan.text == "Độc lập - Tự do - Hạnh phúc" and slogan.bold and slogan.underline
     assert 13 <= _pt(slogan) <= 14
     (number,) = _runs(table.cell(1, 0).paragraphs)
-    assert re.match(r"^Số: +/KH-UBND$", number.text) and _pt(number) == 13 and not number.bold
+    assert number.text == "Số: 15/KH-UBND" and _pt(number) == 13 and not number.bold
     (date,) = _runs(table.cell(1, 1).paragraphs)
-    assert date.text.startswith("Cao Bằng, ngày") and date.italic and 13 <= _pt(date) <= 14
+    assert date.text == "Cao Bằng, ngày 20 tháng 11 năm 2026" and date.italic and 13 <= _pt(date) <= 14
     assert all(p.alignment == WD_ALIGN_PARAGRAPH.CENTER for c in table._cells for p in c.paragraphs if p.text)
 
 
@@ -150,7 +156,7 @@ def test_recipients_and_signature(document):
     assert left[0].text == "Nơi nhận:" and left[0].bold and left[0].italic and _pt(left[0]) == 12
     assert len(left) > 3 and all(_pt(r) == 11 for r in left[1:])
     right = _runs(closing.cell(0, 1).paragraphs)
-    assert [r.text for r in right][:3] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+    assert [r.text for r in right] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn An"]
     assert all(r.bold for r in right)
     assert all(p.alignment == WD_ALIGN_PARAGRAPH.CENTER for p in closing.cell(0, 1).paragraphs if p.text)
 
@@ -208,6 +214,10 @@ def test_pdf_round_trips_through_the_extractor(built, document, tmp_path):
     assert record.document.doc_type == "Kế hoạch"
     assert record.document.province == "Cao Bằng"
     assert record.document.issuer == "Ủy ban nhân dân tỉnh Cao Bằng"
+    assert record.document.number == "15/KH-UBND" and record.document.issued_date == "2026-11-20"
+    # the extractor reads the signer's name from the document's last line, which is the appendix
+    # table here: the name round-trips only without an appendix (test below)
+    assert record.document.signer is not None and record.document.signer.title == "Phó Chủ tịch"
     drafted = _draft_tasks(document)
     assert len(record.tasks) == len(drafted) == 8
     ctx = draft_context("1687", "Cao Bằng", three_provinces(), year=2026)
@@ -268,3 +278,38 @@ def test_conversion_timeout_and_failure_are_reported(monkeypatch, tmp_path):
     fake.write_text("#!/bin/sh\necho broken >&2\nexit 3\n")
     with pytest.raises(ConversionError, match="mã 3.*broken"):
         convert.docx_to_pdf(tmp_path / "x.docx", tmp_path)
+
+
+@pytest.mark.slow
+def test_pdf_without_appendix_round_trips_tasks_from_section_iii_and_the_signer(tmp_path):
+    if find_soffice() is None:
+        pytest.skip(
+            "LibreOffice (soffice) is not installed: apt-get install -y --no-install-recommends "
+            "libreoffice-writer-nogui"
+        )
+    from extractor.options import Options
+    from extractor.pipeline import extract
+
+    ctx_file = tmp_path / "context.yaml"
+    ctx_file.write_text(
+        json.dumps({**OVERRIDES, "appendix": {"enabled": False}}, ensure_ascii=False), encoding="utf-8"
+    )  # JSON is YAML
+    out = draft(
+        "1687",
+        "Cao Bằng",
+        three_provinces(),
+        tmp_path / "khong-phu-luc.docx",
+        context_file=ctx_file,
+        year=2026,
+    )
+    assert len(docx.Document(str(out)).tables) == 2  # header and closing only
+    record = extract(docx_to_pdf(out, tmp_path), Options(no_ocr=True, jobs=1))
+    assert record.document.signer is not None and record.document.signer.name == "Nguyễn Văn An"
+    ctx = draft_context("1687", "Cao Bằng", three_provinces(), year=2026)
+    assert [t.number for t in record.tasks] == [t["number"] for t in ctx["tasks"]]
+    for task, want in zip(record.tasks, ctx["tasks"], strict=True):
+        assert similarity(task.title, want["title"]) >= 0.9, (task.title, want["title"])
+        assert (task.lead, task.coordinators) == (want["lead"], want["coordinators"])
+        assert task.deadline is not None and task.deadline.text == want["deadline"]
+    assert [r.agency for r in record.responsibilities][:1] == [ctx["responsibilities"][0]["agency"]]
+    assert record.reporting and record.reporting[0].when == "trước ngày 10/12 hằng năm"

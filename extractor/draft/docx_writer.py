@@ -183,17 +183,23 @@ def _closing(doc, recipients: Block | None, signature: Block | None) -> None:
         for item in recipients.lines:
             _cell_para(left, f"- {item}", 11, LEFT)
     if signature is not None:
-        lines = [ln for ln in signature.lines if ln]
-        name = signature.lines[-1] if signature.lines and signature.lines[-1] else ""
-        heads = lines[:-1] if name else lines
-        first = True
-        for line in heads:
+        heads, name = _signature_parts(signature)
+        for k, line in enumerate(heads):
             par = _cell_para(right, line.upper(), BODY_PT, bold=True)
-            if first:
-                par.paragraph_format.space_before, first = Pt(12), False
+            if k == 0:
+                par.paragraph_format.space_before = Pt(12)
         for _ in range(4):  # room for signature and seal
             _cell_para(right, "", BODY_PT).add_run(" ")
-        _cell_para(right, name, BODY_PT, bold=True)
+        if name:
+            _cell_para(right, name, BODY_PT, bold=True)
+
+
+def _signature_parts(block: Block) -> tuple[list[str], str]:
+    """Titles above the blank line, the signer's name below it (absent while unsigned)."""
+    if "" in block.lines:
+        cut = block.lines.index("")
+        return [x for x in block.lines[:cut] if x], " ".join(x for x in block.lines[cut:] if x)
+    return [x for x in block.lines if x], ""
 
 
 def _grid_table(doc, block: Block) -> None:
