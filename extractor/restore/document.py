@@ -1,0 +1,49 @@
+"""Apply restoration to the pages of a document that need it (pipeline stage)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from schemas.document import DocumentText, Line, Page
+
+# Text-layer pages judged good are already correct Vietnamese; everything else is read again.
+_RESTORE_VERDICTS = frozenset({"garbage", "unaccented"})
+
+
+def needs_restoring(page: Page) -> bool:
+    """Garbled or unaccented layers, and OCR output (to repair lost diacritics)."""
+    if page.source == "ocr":
+        return True
+    return page.quality is not None and page.quality.verdict in _RESTORE_VERDICTS
+
+
+def restore_document(doc: DocumentText, model_dir: str | Path | None = None) -> DocumentText:
+    """A new document whose restorable pages carry restored lines (``Line.original`` kept)."""
+    from extractor.restore import engine, model
+
+    todo = [i for i, p in enumerate(doc.pages) if needs_restoring(p) and p.lines]
+    if not todo:
+        return doc.model_copy(deep=True)
+    m = model.load(model_dir)
+    # All restorable pages are decoded together so document-level evidence (is this OCR
+    # garble?) is shared, and a sentence broken across a page still has its context.
+    texts = [line.text for i in todo for line in doc.pages[i].lines]
+    out, rows, _ = engine.restore_lines(m, texts, with_conf=True)
+    pages, k = [p.model_copy(deep=True) for p in doc.pages], 0
+    for i in todo:
+        page, lines = doc.pages[i], []
+        for line in page.lines:
+            restored, row = out[k], rows[k]
+            k += 1
+            lines.append(_line(line, restored, row))
+        pages[i] = page.model_copy(update={"lines": lines}, deep=True)
+    return doc.model_copy(update={"pages": pages}, deep=True)
+
+
+def _line(line: Line, restored: str, row: list) -> Line:
+    if restored == line.text:
+        return line.model_copy(deep=True)
+    confs = [t.conf for t in row if t.restorable]
+    conf = round(min(confs), 4) if confs else 1.0
+    return line.model_copy(update={"text": restored, "original": line.original or line.text, "conf": conf},
+                           deep=True)

@@ -1,0 +1,164 @@
+"""Text in, restored text out, line for line: classify each line, decode runs of tokens.
+
+Each line is judged on its own (issue 3: partly accented documents): a line whose words
+mostly carry valid marks passes through untouched; the rest are decoded, as *plain*
+(typed without marks) or *ocr* (an engine's garble) input. Consecutive restorable lines
+are decoded as one stream, since a sentence wraps across lines, and only the cores of
+chunks are rewritten, so whitespace, punctuation and line breaks never move.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor.restore import candidates as cand_mod
+from extractor.restore import decode
+from extractor.restore.model import NUM_ID, OTHER_ID, Model
+from extractor.restore.tokens import BREAK_CHARS, CHUNK_RE, apply_case, case_of, has_letter, is_compound, split_chunk
+from extractor.vietnamese import has_marks, normalize
+
+_GARBLE_RE = re.compile(r"[^\W_]*(?:\d[^\W\d_]|[^\W\d_]\d|[&@$¢£¥§¼½¾|])")
+_ACRONYM_RE = re.compile(r"[A-Z]{2,}")
+PASS_MARKED = 0.4  # share of words with valid marks above which a line is already Vietnamese
+PASS_GARBLED = 0.2  # ... unless this share of its words looks like OCR garble
+OCR_DOC = 0.01  # share of garbled words above which every restored line is read as OCR
+
+
+@dataclass(slots=True)
+class Tok:
+    """One whitespace chunk and, once decoded, its reading."""
+
+    line: int
+    start: int
+    lead: str
+    core: str
+    trail: str
+    restorable: bool
+    out: str = ""
+    conf: float = 1.0
+    alts: tuple[str, ...] = ()
+
+    @property
+    def original(self) -> str:
+        return self.lead + self.core + self.trail
+
+    @property
+    def restored(self) -> str:
+        return self.lead + (self.out or self.core) + self.trail
+
+
+def tokenize(lines: list[str]) -> list[list[Tok]]:
+    """Chunks of every line, with the cores that may be re-spelt marked restorable."""
+    out = []
+    for n, line in enumerate(lines):
+        row = []
+        for m in CHUNK_RE.finditer(line):
+            lead, core, trail = split_chunk(m.group(0))
+            ok = has_letter(core) and not is_compound(core)
+            row.append(Tok(n, m.start(), lead, core, trail, ok))
+        out.append(row)
+    return out
+
+
+def is_garbled(core: str) -> bool:
+    """Digits or symbols inside a word: how tesseract's English model spells marks."""
+    return bool(_GARBLE_RE.match(core)) and has_letter(core)
+
+
+def line_kind(model: Model, toks: list[Tok]) -> str:
+    """``pass`` (already Vietnamese), ``garbled`` or ``plain``."""
+    words = [t.core for t in toks if t.restorable]
+    if not words:
+        return "pass"
+    marked = sum(1 for w in words if has_marks(w) and model.known(normalize(w).lower()))
+    garbled = sum(1 for w in words if is_garbled(w) or (has_marks(w) and not model.known(normalize(w).lower())))
+    if marked >= PASS_MARKED * len(words) and garbled <= PASS_GARBLED * len(words):
+        return "pass"
+    return "garbled" if garbled else "plain"
+
+
+def restore_lines(model: Model, lines: list[str], with_conf: bool = False,
+                  lm_weight: float = decode.LM_WEIGHT) -> tuple[list[str], list[list[Tok]], list[str]]:
+    """Restored lines, their tokens and each line's kind."""
+    rows = tokenize(lines)
+    kinds = [line_kind(model, row) for row in rows]
+    n_words = sum(1 for row in rows for t in row if t.restorable)
+    n_garbled = sum(1 for row in rows for t in row if t.restorable and is_garbled(t.core))
+    doc_ocr = n_words and n_garbled / n_words >= OCR_DOC
+    segment: list[tuple[Tok, str]] = []
+    for row, kind in zip(rows, kinds):
+        if not row:
+            _decode(model, segment, with_conf, lm_weight)
+            segment = []
+            continue
+        # A line that passes through still gives its neighbours context (and keeps a second
+        # run over the output deciding exactly as the first did).
+        mode = "fixed" if kind == "pass" else "ocr" if (doc_ocr or kind == "garbled") else "plain"
+        for tok in row:
+            segment.append((tok, mode))
+            if BREAK_CHARS.intersection(tok.trail):
+                _decode(model, segment, with_conf, lm_weight)
+                segment = []
+    _decode(model, segment, with_conf, lm_weight)
+    out = []
+    for line, row, kind in zip(lines, rows, kinds):
+        for tok in row:
+            # Document numbers are repaired everywhere (1687/QD-TTg → 1687/QĐ-TTg); a bare
+            # code only on lines being restored.
+            if is_compound(tok.core) or (kind != "pass" and tok.out in ("", tok.core)):
+                tok.out = _fix_acronyms(model, tok.core)
+        changed = any(tok.out and tok.out != tok.core for tok in row)
+        out.append(_rebuild(line, row) if changed else line)
+    return out, rows, kinds
+
+
+def _fix_acronyms(model: Model, core: str) -> str:
+    # QD-TTg → QĐ-TTg: unaccented codes map back to the spelling the corpora print.
+    return _ACRONYM_RE.sub(lambda m: model.acronyms.get(m.group(0), m.group(0)), core)
+
+
+def _decode(model: Model, segment: list[tuple[Tok, str]], with_conf: bool, lm_weight: float) -> None:
+    if not segment:
+        return
+    cands, chans = [], []
+    for tok, mode in segment:
+        if tok.restorable and mode != "fixed":
+            ids, chs = cand_mod.candidates(model, tok.core.lower(), mode)
+        else:
+            ids, chs = (_context_id(model, tok.core),), (0.0,)
+        cands.append(ids)
+        chans.append(chs)
+    best = decode.viterbi(model, cands, chans, lm_weight)
+    confs = decode.confidences(model, cands, chans, best, lm_weight) if with_conf else None
+    for k, ((tok, mode), ids, j) in enumerate(zip(segment, cands, best)):
+        if not tok.restorable or mode == "fixed":
+            continue
+        tok.out = _spell(model, tok.core, ids[j])
+        if confs is not None:
+            tok.conf = confs[k][0]
+            tok.alts = tuple(_spell(model, tok.core, i) for i in confs[k][1])
+
+
+def _context_id(model: Model, core: str) -> int:
+    i = model.ids.get(normalize(core).lower())
+    if i is not None:
+        return i
+    return NUM_ID if core[:1].isdigit() else OTHER_ID
+
+
+def _spell(model: Model, core: str, i: int) -> str:
+    if i in (NUM_ID, OTHER_ID):
+        return core
+    return apply_case(model.syls[i], case_of(core))
+
+
+def _rebuild(line: str, row: list[Tok]) -> str:
+    parts, pos = [], 0
+    for tok in row:
+        start = tok.start + len(tok.lead)
+        parts.append(line[pos:start])
+        parts.append(tok.out or tok.core)
+        pos = start + len(tok.core)
+    parts.append(line[pos:])
+    return "".join(parts)
