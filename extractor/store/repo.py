@@ -213,6 +213,24 @@ def fields_of(store: Store, document_id: int) -> list[FieldValue]:
                               .order_by(FieldValue.id)))
 
 
+def field_rows(store: Store, document_id: int) -> list[Any]:
+    """The document's live fields as light rows (attribute access), for rendering."""
+    table = FieldValue.__table__
+    with store.read() as s:
+        return list(s.execute(select(table).where(table.c.document_id == document_id,
+                                                  table.c.removed.is_(False)).order_by(table.c.id)).all())
+
+
+def changed_history(store: Store, document_id: int) -> list[Any]:
+    """Revisions of the fields changed since extraction (version > 1), as light rows."""
+    rev, fld = Revision.__table__, FieldValue.__table__
+    query = (select(rev).join(fld, fld.c.id == rev.c.field_id)
+             .where(rev.c.document_id == document_id, fld.c.version > 1)
+             .order_by(rev.c.field_id, rev.c.version))
+    with store.read() as s:
+        return list(s.execute(query).all())
+
+
 def revisions_of(store: Store, document_id: int, path: str | None = None) -> list[Revision]:
     """Revisions of a document (or of one field), oldest first."""
     query = select(Revision).where(Revision.document_id == document_id)

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from extractor.store.record import show_value
 from extractor.web.auth import ROLE_LABELS, can, csrf_token, pop_flash, signed_in
@@ -54,6 +55,6 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     env: Environment = request.app.state.jinja
     user = context.pop("user", None) or signed_in(request)
     html = env.get_template(name).render(
-        request=request, user=user, csrf=csrf_token(request), flash=pop_flash(request),
+        request=request, user=user, csrf=Markup(escape(csrf_token(request))), flash=pop_flash(request),
         can=lambda action: can(user, action), statuses=STATUS_LABELS, **context)
     return HTMLResponse(html, status_code=status_code)

@@ -24,9 +24,9 @@ LOW_CONFIDENCE = 0.7
 def review_context(request: Request, doc: Document) -> dict[str, Any]:
     """Everything the review template shows, in three queries."""
     store, settings = request.app.state.store, request.app.state.settings
-    fields = [f for f in repo.fields_of(store, doc.id) if not f.removed]
+    fields = repo.field_rows(store, doc.id)
     history: dict[int, list[Any]] = defaultdict(list)
-    for revision in repo.revisions_of(store, doc.id):
+    for revision in repo.changed_history(store, doc.id):
         history[revision.field_id].append(revision)
     run = repo.latest_extraction(store, doc.id)
     record = run.record if run else {}
