@@ -107,9 +107,10 @@ def _vector(text: str, reference: Reference, index: _Index) -> Vector:
     return Vector(features(text, reference.lexicon), index.idf, index.unseen)
 
 
-def text_scores(task: Task, reference: Reference, params: Params = Params()) -> list[Candidate]:
+def text_scores(task: Task, reference: Reference, params: Params = Params(),
+                index: _Index | None = None) -> list[Candidate]:
     """Scores of ``task`` against every reference task, best first (text only)."""
-    index = _index(reference)
+    index = index or _index(reference)
     title = _vector(task.title, reference, index)
     group = _vector(task.group, reference, index) if task.group else None
     out = []
@@ -138,14 +139,15 @@ def agencies_of(task: Task) -> frozenset[str]:
 _task_agencies = agencies_of
 
 
-def _decide(task: Task, cands: Sequence[Candidate], reference: Reference, params: Params) -> TaskAlignment:
+def _decide(task: Task, cands: Sequence[Candidate], reference: Reference, params: Params,
+            index: _Index) -> TaskAlignment:
     best = cands[0]
     top = tuple(cands[:3])
     if best.score < params.min_score:
         return TaskAlignment(task.number, None, round(best.score, 4), (), top)
     # A merged task ("Tổng kết, biểu dương khen thưởng") names another task's own keywords;
     # a score ratio cannot tell it from the overlap every library task shares.
-    own = _index(reference).own_keywords
+    own = index.own_keywords
     words = set(features(task.title, reference.lexicon))
     also = tuple(c.ref_id for c in cands[1:] if c.score >= params.also_min
                  and len(words & own.get(c.ref_id, frozenset())) >= params.also_keywords)
@@ -188,7 +190,8 @@ def _with_agencies(task: Task, cands: list[Candidate], profile: Mapping[str, Cou
 
 
 def align(plan: Plan, reference: Reference, overrides: Overrides | None = None, *,
-          profile: Mapping[str, Counter[str]] | None = None, params: Params = Params()) -> PlanAlignment:
+          profile: Mapping[str, Counter[str]] | None = None, params: Params = Params(),
+          scored: Sequence[list[Candidate]] | None = None) -> PlanAlignment:
     """Align every task of ``plan`` to ``reference``.
 
     ``overrides`` maps a task number as printed ("3.1") to a reference id, or to None for
@@ -197,15 +200,16 @@ def align(plan: Plan, reference: Reference, overrides: Overrides | None = None, 
     alignment is text only.
     """
     overrides = overrides or {}
+    index = _index(reference)
     out = []
-    for task in plan.tasks:
-        cands = text_scores(task, reference, params)
+    for k, task in enumerate(plan.tasks):
+        cands = scored[k] if scored is not None else text_scores(task, reference, params, index)
         if profile:
             cands = _with_agencies(task, cands, profile, params)
         if task.number in overrides:
             out.append(_override(task.number, overrides[task.number], cands, reference))
         else:
-            out.append(_decide(task, cands, reference, params))
+            out.append(_decide(task, cands, reference, params, index))
     return PlanAlignment(reference.programme, tuple(out))
 
 
@@ -214,7 +218,8 @@ def align_all(plans: Sequence[Plan], reference: Reference,
               params: Params = Params()) -> list[PlanAlignment]:
     """Align several plans, the agency profile learnt from their confident text alignments."""
     overrides = overrides or {}
-    scored = [[text_scores(t, reference, params) for t in p.tasks] for p in plans]
+    index = _index(reference)
+    scored = [[text_scores(t, reference, params, index) for t in p.tasks] for p in plans]
     profile = agency_profile(zip(plans, scored, strict=True), params) if params.agency_weight else {}
-    return [align(p, reference, overrides.get(i), profile=profile, params=params)
-            for i, p in enumerate(plans)]
+    return [align(p, reference, overrides.get(i), profile=profile, params=params, scored=s)
+            for i, (p, s) in enumerate(zip(plans, scored, strict=True))]

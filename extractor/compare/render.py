@@ -147,39 +147,53 @@ def csv_text(table: Table) -> str:
 _FILLS = {"deviation": "FFF2CC", "absent": "FDF0F0", "present": "F3FBF1", "extra": "EEEEFF"}
 
 
+def _xlsx_value(value: str, cell: Cell) -> str | float:
+    """Numbers as numbers (so a spreadsheet can sum them), everything else as text."""
+    if cell.value is not None and value == cell.text and cell.flag != "deviation":
+        return cell.value
+    return value
+
+
 def xlsx_bytes(report: Report) -> bytes:
-    """All tables as one workbook, a sheet per table; cells link to their source."""
+    """All tables as one workbook, a sheet per table; cells link to their source.
+
+    Written in openpyxl's streaming (write-only) mode with one shared style per flag: the
+    default mode spent 0.4 s hashing a style object per cell on 34 provinces × 30 tasks.
+    """
     from datetime import datetime
 
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     wb.properties.creator = "kehoach"
     wb.properties.created = wb.properties.modified = datetime(2000, 1, 1)  # reproducible bytes
+    fills = {flag: PatternFill("solid", fgColor=colour) for flag, colour in _FILLS.items()}
+    bold = Font(bold=True)
     for table in report.tables:
         ws = wb.create_sheet(table.key[:31])
         headers, rows = _flat(table)
-        ws.append([*headers, "Nguồn"])
-        for c in ws[1]:
-            c.font = Font(bold=True)
-        for r, row in enumerate(rows, start=2):
-            for col, (value, cell) in enumerate(row, start=1):
-                target = ws.cell(
-                    row=r,
-                    column=col,
-                    value=cell.value
-                    if cell.value is not None and value == cell.text and cell.flag != "deviation"
-                    else value,
-                )
-                if cell.flag in _FILLS:
-                    target.fill = PatternFill("solid", fgColor=_FILLS[cell.flag])
-                href = next((ref.href for ref in cell.refs if ref.href), None)
-                if href and value:
-                    target.hyperlink = href
-            ws.cell(row=r, column=len(headers) + 1, value=_row_sources(row))
-        ws.freeze_panes = "B2"
+        head = []
+        for name in [*headers, "Nguồn"]:
+            c = WriteOnlyCell(ws, value=name)
+            c.font = bold
+            head.append(c)
+        ws.append(head)
+        for row in rows:
+            out: list = []
+            for value, cell in row:
+                href = next((ref.href for ref in cell.refs if ref.href), None) if value else None
+                if cell.flag not in fills and not href:
+                    out.append(_xlsx_value(value, cell))
+                    continue
+                c = WriteOnlyCell(ws, value=_xlsx_value(value, cell))
+                if cell.flag in fills:
+                    c.fill = fills[cell.flag]
+                if href:
+                    c.hyperlink = href
+                out.append(c)
+            ws.append([*out, _row_sources(row)])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from extractor.vietnamese import normalize, strip_diacritics
+from extractor.vietnamese import strip_diacritics
 
 # Unmarked function words and boilerplate every task repeats ("mô hình thư viện cơ sở" stays:
 # IDF already weighs it down, and it separates library tasks from others in mixed plans).
@@ -39,16 +39,32 @@ def _fold(token: str) -> str:
 
 
 def syllables(text: str) -> list[str]:
-    """Unmarked lower-case syllables of ``text`` (years and numbers kept as printed)."""
-    return [_fold(t) for t in _WORD.findall(normalize(text))]
+    """Unmarked lower-case syllables of ``text`` (years and numbers kept as printed).
+
+    No ``normalize`` first: tone placement and NFC do not survive mark stripping anyway, and
+    its regex was the costliest step of aligning 1,000 titles.
+    """
+    return [_fold(t) for t in _WORD.findall(text)]
+
+
+@lru_cache(maxsize=8)
+def _heads(lexicon: frozenset[str]) -> dict[str, int]:
+    """First syllable of each lexicon word → the longest word starting with it (in syllables)."""
+    heads: dict[str, int] = {}
+    for word in lexicon:
+        parts = word.split()
+        heads[parts[0]] = max(heads.get(parts[0], 0), len(parts))
+    return heads
 
 
 def segment(sylls: Sequence[str], lexicon: frozenset[str]) -> list[str]:
     """Greedy longest match of lexicon words (joined by "_"); other syllables stay single."""
+    heads = _heads(lexicon)
     out = []
     i = 0
     while i < len(sylls):
-        for n in range(min(MAX_WORD, len(sylls) - i), 1, -1):
+        longest = min(heads.get(sylls[i], 1), MAX_WORD, len(sylls) - i)
+        for n in range(longest, 1, -1):
             cand = " ".join(sylls[i:i + n])
             if cand in lexicon:
                 out.append(cand.replace(" ", "_"))
