@@ -12,6 +12,7 @@ from extractor.draft.context import apply_overrides, build_context
 from extractor.draft.errors import ContextFileError
 from extractor.draft.harmonise import vote
 from extractor.draft.reference import align_by_title, align_with_compare, load_programme
+from schemas.plan import Task
 
 
 @pytest.fixture(scope="module")
@@ -102,3 +103,20 @@ def test_override_of_unknown_task_is_an_error(context):
 def test_target_override_regroups(context):
     ctx = apply_overrides(context, {"targets": [{"indicator": "A", "year": 2030, "value": 5, "unit": "%"}]})
     assert ctx["target_groups"] == [{"indicator": "A", "unit": "%", "points": [{"year": 2030, "value": 5}]}]
+
+
+def test_implements_selects_records_of_the_programme():
+    from extractor.draft import implements
+    from schemas.plan import DocumentHeader, Plan
+
+    prog = load_programme("1687")
+    lang_son, _, _ = three_provinces()
+    assert implements(lang_son, prog)  # cites 1687/QĐ-TTg
+    appendix = lang_son.model_copy(update={"document": DocumentHeader(doc_type="Phụ lục")})
+    assert implements(appendix, prog)  # no basis, but its tasks are the programme's
+    other = Plan(
+        source="x.pdf",
+        document=DocumentHeader(title="Kế hoạch phòng, chống thiên tai"),
+        tasks=[Task(number="1", title="Gia cố đê điều trước mùa mưa bão")],
+    )
+    assert not implements(other, prog)

@@ -313,3 +313,37 @@ def test_pdf_without_appendix_round_trips_tasks_from_section_iii_and_the_signer(
         assert task.deadline is not None and task.deadline.text == want["deadline"]
     assert [r.agency for r in record.responsibilities][:1] == [ctx["responsibilities"][0]["agency"]]
     assert record.reporting and record.reporting[0].when == "trước ngày 10/12 hằng năm"
+
+
+@pytest.mark.slow
+def test_draft_from_gold_records_round_trips(shared, tmp_path):
+    """The three gold records (Lạng Sơn plan + appendix, Sơn La plan) → a Cao Bằng draft → PDF → record."""
+    if find_soffice() is None:
+        pytest.skip(
+            "LibreOffice (soffice) is not installed: apt-get install -y --no-install-recommends "
+            "libreoffice-writer-nogui"
+        )
+    from extractor.options import Options
+    from extractor.pipeline import extract
+
+    gold = sorted((shared / "gold").glob("*.json"))
+    out = draft("1687", "Cao Bằng", gold, tmp_path / "cao-bang.docx", year=2026)
+    ctx = draft_context("1687", "Cao Bằng", gold, year=2026)
+    assert _task_by(ctx, "2")["lead"] == [
+        "Sở Văn hóa, Thể thao và Du lịch",
+        "Sở Giáo dục và Đào tạo",
+        "Ủy ban nhân dân các xã, phường",
+    ]
+    assert _task_by(ctx, "2")["support"]["lead"] == ["Lạng Sơn"]  # only the appendix 000 assigns leads
+    agencies = [r["agency"] for r in ctx["responsibilities"]]
+    assert "Công an tỉnh Cao Bằng" in agencies and not any("Sơn La" in a for a in agencies)
+    record = extract(docx_to_pdf(out, tmp_path), Options(no_ocr=True, jobs=1))
+    assert len(record.tasks) == len(ctx["tasks"]) == 8
+    for task, want in zip(record.tasks, ctx["tasks"], strict=True):
+        assert similarity(task.title, want["title"]) >= 0.9, (task.title, want["title"])
+        assert task.lead == want["lead"]
+    assert len(record.targets) == 12
+
+
+def _task_by(ctx, ref_id):
+    return next(t for t in ctx["tasks"] if t["ref_id"] == ref_id)

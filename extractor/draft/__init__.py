@@ -10,7 +10,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from extractor.draft.context import apply_overrides, build_context, load_context_file, load_records
+from extractor.draft.context import (
+    apply_overrides,
+    build_context,
+    implements,
+    load_context_file,
+    load_records,
+)
 from extractor.draft.errors import DraftError
 from extractor.draft.reference import Aligner, align_with_compare, load_programme
 from extractor.draft.render import render_bytes, render_preview_html
@@ -18,7 +24,7 @@ from extractor.fsutil import atomic_write_bytes
 from extractor.options import Options
 from schemas.plan import Plan
 
-__all__ = ["draft", "draft_context", "render_preview_html", "FORMATS"]
+__all__ = ["draft", "draft_context", "implements", "render_preview_html", "FORMATS"]
 
 FORMATS = {".docx": "docx", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 

@@ -26,7 +26,7 @@ from extractor.draft.harmonise import (
     target_choices,
     task_choices,
 )
-from extractor.draft.reference import Aligner, Programme, align_with_compare
+from extractor.draft.reference import Aligner, Programme, align_by_title, align_with_compare
 from extractor.options import Options
 from schemas.plan import Plan
 
@@ -53,6 +53,21 @@ def load_records(inputs: Iterable[Path | Plan], options: Options | None = None) 
 
             records.append(extract(path, options or Options()))
     return records
+
+
+def implements(record: Plan, programme: Programme) -> bool:
+    """Whether ``record`` implements ``programme`` (for ``--db``: which stored records to use).
+
+    A plan cites the decision in its basis or quotes the programme in its title; an appendix
+    printed as its own record ("Phụ lục", seed 000) does neither, so its tasks decide: at least
+    half of them must match a programme task by title.
+    """
+    if programme.decision in record.document.legal_basis:
+        return True
+    if record.document.title and programme.name.lower()[:40] in record.document.title.lower():
+        return True
+    ids = align_by_title(programme, [record])[0]
+    return bool(ids) and sum(i is not None for i in ids) * 2 >= len(ids)
 
 
 def _issuer(province: str) -> dict[str, Any]:
