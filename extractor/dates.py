@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from extractor.vietnamese import normalize, strip_diacritics
 
+Recurrence = Literal["yearly", "quarterly", "monthly"]
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _YEAR = r"((?:19|20)\d{2})"
 _RANGE = re.compile(_YEAR + r"\s*(?:-|–|den(?: nam)?)\s*" + _YEAR)
@@ -33,7 +35,7 @@ class TimeExpr:
     text: str
     start: str | None
     end: str | None
-    recurring: str | None = None
+    recurring: Recurrence | None = None
     open_ended: bool = False
     month_day: str | None = None
 
@@ -53,12 +55,15 @@ def _ymd(year: str, month: str, day: str) -> str | None:
     return f"{year}-{m:02d}-{d:02d}"
 
 
-def recurrence(text: str) -> str | None:
+def recurrence(text: str) -> Recurrence | None:
     """'yearly' | 'quarterly' | 'monthly' when the text says hằng năm/quý/tháng."""
     key = _key(text)
-    for pattern, name in ((_YEARLY, "yearly"), (_QUARTERLY, "quarterly"), (_MONTHLY, "monthly")):
-        if pattern.search(key):
-            return name
+    if _YEARLY.search(key):
+        return "yearly"
+    if _QUARTERLY.search(key):
+        return "quarterly"
+    if _MONTHLY.search(key):
+        return "monthly"
     return None
 
 

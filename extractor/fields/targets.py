@@ -35,8 +35,8 @@ def target_paras(layout: Layout) -> list[Para]:
                         break
                     out.append(nxt)
                 return out
-    section = next((s for s in layout.sections if "MUC TIEU" in s.key), None)
-    return section.paras if section else []
+    whole = next((s for s in layout.sections if "MUC TIEU" in s.key), None)
+    return whole.paras if whole else []
 
 
 def _indicator(sentence: str) -> str:
