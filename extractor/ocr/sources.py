@@ -8,6 +8,7 @@ render its own page and nothing holds a whole document in memory.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,12 +155,15 @@ class ImageSource:
                 frames = getattr(image, "n_frames", 1)
                 dpi = _image_dpi(image.info.get("dpi"))
         except Image.DecompressionBombError as exc:
-            raise _too_large(path, str(exc)) from exc
+            # Pillow refuses before decoding; its message carries the pixel count only.
+            found = re.search(r"\((\d+) pixels\)", str(exc))
+            size = f"{int(found.group(1)):,} pixels" if found else "over Pillow's limit"
+            raise _too_large(path, size) from exc
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
             raise CorruptFileError(f"the {kind.upper()} image is damaged and cannot be read ({exc}); "
                                    "scan or export it again", path=str(path)) from exc
         if width * height > options.max_pixels:
-            raise _too_large(path, f"{width}×{height} pixels")
+            raise _too_large(path, f"{width}×{height} = {width * height:,} pixels")
         return cls(path, f"image/{kind}", frames, dpi)
 
     def layer_pages(self, options: Options) -> Iterator[LayerPage]:
@@ -181,5 +185,6 @@ def _image_dpi(value: object) -> int:
 
 
 def _too_large(path: Path, size: str) -> ImageTooLargeError:
-    return ImageTooLargeError(f"the image is too large to read safely ({size}); "
+    return ImageTooLargeError(f"the image is too large to read safely ({size}, a likely decompression "
+                              "bomb); "
                               "scan it at 300 dpi or split it into pages", path=str(path))

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+from extractor.ingest import ingest, sniff
+from extractor.options import Options
+from extractor.quality import cer
+from tests.ingest_helpers import SAMPLES, FakeTesseract, install, pdf_pages, reference_page, tsv
+
+TEXT_004 = SAMPLES / "text" / "004.txt"
+
+
+def test_plain_text_one_page_per_form_feed(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text("KẾ HOẠCH\nTriển khai\n\fTrang hai của kế hoạch tỉnh\n", encoding="utf-8")
+    doc = ingest(path, Options())
+    assert doc.mime == "text/plain"
+    assert doc.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert [p.number for p in doc.pages] == [1, 2]
+    assert doc.text == "KẾ HOẠCH\nTriển khai\n\fTrang hai của kế hoạch tỉnh"
+    assert all(p.source == "text" and p.quality is not None for p in doc.pages)
+    assert doc.pages[0].lines[0].bbox is None
+
+
+def test_sample_text_004_is_good(tmp_path):
+    doc = ingest(TEXT_004, Options())
+    (page,) = doc.pages
+    assert page.quality.verdict == "good" and page.quality.decision == "text_layer"
+    assert doc.text == TEXT_004.read_text(encoding="utf-8").removesuffix("\n")
+
+
+def test_garbled_text_is_marked_for_restoration():
+    (page,) = ingest(SAMPLES / "text" / "004-garbled.txt", Options()).pages
+    assert (page.quality.verdict, page.quality.decision) == ("garbage", "restore")
+
+
+def test_nfd_text_becomes_nfc(tmp_path):
+    path = tmp_path / "nfd.txt"
+    path.write_text(unicodedata.normalize("NFD", "Kế hoạch triển khai"), encoding="utf-8")
+    assert ingest(path, Options()).pages[0].lines[0].text == "Kế hoạch triển khai"
+
+
+def test_sniffing_ignores_the_name(tmp_path):
+    assert sniff(SAMPLES / "004-born-digital.pdf") == "pdf"
+    assert sniff(SAMPLES / "004-page1.jpg") == "jpeg"
+    assert sniff(SAMPLES / "004-pages1-2.tiff") == "tiff"
+    fake = tmp_path / "scan.pdf"
+    fake.write_bytes((SAMPLES / "004-page1.jpg").read_bytes())
+    assert sniff(fake) == "jpeg"
+
+
+def test_born_digital_pdf_uses_the_text_layer():
+    doc = ingest(SAMPLES / "004-born-digital.pdf", Options(no_ocr=False))
+    assert doc.mime == "application/pdf" and len(doc.pages) >= 5
+    first = doc.pages[0]
+    assert (first.source, first.unit, first.quality.decision) == ("text_layer", "pt", "text_layer")
+    assert first.width == 595.28 or abs(first.width - 595.3) < 1
+    texts = [line.text for line in first.lines]
+    # the two header columns are separate lines
+    assert texts[:2] == ["ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+    assert any(t.startswith("Số: 166") for t in texts) and "KẾ HOẠCH" in texts
+    assert "I. MỤC ĐÍCH, YÊU CẦU" in doc.text and "Nơi nhận:" in doc.text
+    for line in (ln for p in doc.pages for ln in p.lines):
+        assert line.words and all(w.bbox is not None for w in line.words)
+        assert line.text == unicodedata.normalize("NFC", line.text)
+
+
+def test_table_row_continues_across_the_page_break():
+    doc = ingest(SAMPLES / "000-table.pdf", Options())
+    assert [p.source for p in doc.pages] == ["text_layer"] * len(doc.pages)
+    assert "Chỉ huy Quân sự tỉnh; Sở" in doc.pages[0].text
+    assert "Giáo dục và Đào tạo; Báo và" in doc.pages[1].text  # the same cell, next page
+    assert "VIII" in doc.text and "Thời hạn" in doc.pages[0].text
+
+
+def test_garbled_layer_is_detected_and_page_reocrd(tmp_path):
+    one = pdf_pages(SAMPLES / "004-scan-garbled-layer.pdf", tmp_path / "g.pdf", [0])
+    kept = ingest(one, Options(no_ocr=True))
+    assert kept.pages[0].quality.verdict == "garbage" and kept.pages[0].source == "text_layer"
+    doc = ingest(one, Options(jobs=1))
+    (page,) = doc.pages
+    assert (page.source, page.unit, page.quality.verdict, page.quality.decision) == (
+        "ocr", "px", "garbage", "ocr")
+    assert page.dpi == 300 and page.width and page.height
+    assert cer(reference_page("004", 0), page.text) < 0.02
+
+
+def test_force_ocr_on_a_good_layer(monkeypatch, tmp_path):
+    fake = install(monkeypatch, FakeTesseract(tsv("KẾ HOẠCH")))
+    one = pdf_pages(SAMPLES / "004-born-digital.pdf", tmp_path / "b.pdf", [0])
+    (page,) = ingest(one, Options(force_ocr=True, jobs=1)).pages
+    assert page.source == "ocr" and page.quality.decision == "ocr" and page.text == "KẾ HOẠCH"
+    assert len(fake.calls) == 1
+
+
+def test_image_page_is_ocrd():
+    doc = ingest(SAMPLES / "004-page1.jpg", Options(jobs=1))
+    (page,) = doc.pages
+    assert doc.mime == "image/jpeg" and page.source == "ocr" and page.dpi == 300
+    assert "KẾ HOẠCH" in page.text and "Sơn La" in page.text
+    assert page.quality.decision == "ocr" and page.quality.verdict == "good"
+
+
+def test_multipage_tiff_in_parallel(monkeypatch):
+    doc = ingest(SAMPLES / "004-pages1-2.tiff", Options(jobs=2))
+    assert [p.number for p in doc.pages] == [1, 2] and doc.mime == "image/tiff"
+    assert all(p.source == "ocr" for p in doc.pages)
+    assert cer(reference_page("004", 1), doc.pages[1].text) < 0.03
+
+
+def test_progress_bar_does_not_disturb(monkeypatch, tmp_path):
+    install(monkeypatch, FakeTesseract(tsv("một"), tsv("hai")))
+    doc = ingest(SAMPLES / "004-pages1-2.tiff", Options(jobs=1, progress=True))
+    assert [p.text for p in doc.pages] == ["một", "hai"]
