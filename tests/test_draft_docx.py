@@ -189,6 +189,8 @@ def test_markdown_and_html_previews_come_from_the_same_template(document):
         assert f"{number}. {title}." in md
         assert f"{number}. {title}." in html.replace("&amp;", "&").replace("&#x27;", "'")
     assert "<table class=h>" in html and "***Nơi nhận:***" in md
+    fragment = render_preview_html(ctx, fragment=True)
+    assert fragment.startswith("<div class=kehoach-draft>") and "<html" not in fragment
 
 
 @pytest.mark.slow

@@ -84,7 +84,8 @@ def to_markdown(blocks: Sequence[Block]) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-_CSS = """body{font-family:'Times New Roman',serif;font-size:14pt;max-width:165mm;margin:20mm auto 20mm 30mm}
+DRAFT_CSS = """body{font-family:"Times New Roman",serif;font-size:14pt;max-width:165mm;
+margin:20mm auto 20mm 30mm}
 p{margin:6pt 0;text-align:justify;text-indent:1.27cm}.c{text-align:center;text-indent:0}
 table.h{width:100%;border:0;font-size:13pt;text-align:center}table.h td{vertical-align:top}
 .slogan{font-size:14pt;font-weight:bold;text-decoration:underline}
@@ -143,22 +144,33 @@ def _html_block(b: Block, e) -> list[str]:
     return []
 
 
-def to_html(blocks: Sequence[Block], title: str = "Dự thảo kế hoạch") -> str:
-    """A self-contained HTML page (the web drafts page embeds the <body>)."""
+def to_html(blocks: Sequence[Block], title: str = "Dự thảo kế hoạch", *, fragment: bool = False) -> str:
+    """A self-contained HTML page, or with ``fragment`` a ``<div class=kehoach-draft>`` to embed."""
     body = [line for b in blocks for line in _html_block(b, html.escape)]
+    if fragment:
+        return "<div class=kehoach-draft>\n" + "\n".join(body) + "\n</div>\n"
     return (
         "<!doctype html><html lang=vi><head><meta charset=utf-8>"
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>\n"
+        f"<title>{html.escape(title)}</title><style>{DRAFT_CSS}</style></head><body>\n"
         + "\n".join(body)
         + "\n</body></html>\n"
     )
 
 
 def render_preview_html(
-    context: Mapping[str, Any], template: str | None = None, template_source: str | None = None
+    context: Mapping[str, Any],
+    template: str | None = None,
+    template_source: str | None = None,
+    *,
+    fragment: bool = False,
 ) -> str:
-    """HTML preview for the web drafts page (issue 7, item 5)."""
-    return to_html(render_blocks(context, template, template_source), context.get("doc", {}).get("title", ""))
+    """HTML preview for the web drafts page (issue 7, item 5).
+
+    ``template_source`` is a drafter's template text (sandboxed); ``fragment`` returns only the
+    draft's markup for embedding in a page that brings its own CSS (``DRAFT_CSS``).
+    """
+    blocks = render_blocks(context, template, template_source)
+    return to_html(blocks, context.get("doc", {}).get("title", ""), fragment=fragment)
 
 
 def render_bytes(
