@@ -48,36 +48,39 @@ def syllables(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=8)
-def _heads(lexicon: frozenset[str]) -> dict[str, int]:
-    """First syllable of each lexicon word → the longest word starting with it (in syllables)."""
-    heads: dict[str, int] = {}
+def _prefixes(lexicon: frozenset[str]) -> dict[str, bool]:
+    """Every multi-syllable prefix of a lexicon word → whether it is itself a word."""
+    out: dict[str, bool] = {}
     for word in lexicon:
-        parts = word.split()
-        heads[parts[0]] = max(heads.get(parts[0], 0), len(parts))
-    return heads
+        parts = word.split()[:MAX_WORD]
+        for n in range(2, len(parts) + 1):
+            key = " ".join(parts[:n])
+            out[key] = out.get(key, False) or n == len(parts)
+    return out
 
 
 def segment(sylls: Sequence[str], lexicon: frozenset[str]) -> list[str]:
     """Greedy longest match of lexicon words (joined by "_"); other syllables stay single."""
-    heads = _heads(lexicon)
+    prefixes = _prefixes(lexicon)
     out = []
-    i = 0
-    while i < len(sylls):
-        longest = min(heads.get(sylls[i], 1), MAX_WORD, len(sylls) - i)
-        for n in range(longest, 1, -1):
-            cand = " ".join(sylls[i:i + n])
-            if cand in lexicon:
-                out.append(cand.replace(" ", "_"))
-                i += n
+    i, size = 0, len(sylls)
+    while i < size:
+        best, cand = 1, sylls[i]
+        for n in range(2, min(MAX_WORD, size - i) + 1):
+            cand = f"{cand} {sylls[i + n - 1]}"
+            is_word = prefixes.get(cand)
+            if is_word is None:
                 break
-        else:
-            out.append(sylls[i])
-            i += 1
+            if is_word:
+                best = n
+        out.append("_".join(sylls[i:i + best]) if best > 1 else sylls[i])
+        i += best
     return out
 
 
+@lru_cache(maxsize=16384)
 def features(text: str, lexicon: frozenset[str]) -> Counter[str]:
-    """Bag of words (content words only) and word bigrams ("a|b") of ``text``."""
+    """Bag of words (content words only) and word bigrams ("a|b") of ``text`` (shared: do not mutate)."""
     words = [w for w in segment(syllables(text), lexicon) if w not in STOPWORDS]
     bag: Counter[str] = Counter(words)
     bag.update(f"{a}|{b}" for a, b in zip(words, words[1:], strict=False))
