@@ -238,7 +238,7 @@ def test_format_follows_the_suffix_and_writes_atomically(tmp_path):
     html = draft("1687", "Cao Bằng", three_provinces(), tmp_path / "ke-hoach.html", year=2026)
     assert md.read_text(encoding="utf-8").startswith("| **ỦY BAN NHÂN DÂN**")
     assert html.read_text(encoding="utf-8").startswith("<!doctype html>")
-    with pytest.raises(DraftError, match=r"\.docx, \.md hoặc \.html"):
+    with pytest.raises(DraftError, match=r"\.docx, \.md, \.html hoặc \.pdf"):
         draft("1687", "Cao Bằng", [], tmp_path / "ke-hoach.txt")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ke-hoach.html", "ke-hoach.md"]
 
@@ -329,7 +329,7 @@ def test_draft_from_gold_records_round_trips(shared, tmp_path):
     from extractor.pipeline import extract
 
     gold = sorted((shared / "gold").glob("*.json"))
-    out = draft("1687", "Cao Bằng", gold, tmp_path / "cao-bang.docx", year=2026)
+    pdf = draft("1687", "Cao Bằng", gold, tmp_path / "cao-bang.pdf", year=2026)  # .pdf: via LibreOffice
     ctx = draft_context("1687", "Cao Bằng", gold, year=2026)
     assert _task_by(ctx, "2")["lead"] == [
         "Sở Văn hóa, Thể thao và Du lịch",
@@ -339,7 +339,10 @@ def test_draft_from_gold_records_round_trips(shared, tmp_path):
     assert _task_by(ctx, "2")["support"]["lead"] == ["Lạng Sơn"]  # only the appendix 000 assigns leads
     agencies = [r["agency"] for r in ctx["responsibilities"]]
     assert "Công an tỉnh Cao Bằng" in agencies and not any("Sơn La" in a for a in agencies)
-    record = extract(docx_to_pdf(out, tmp_path), Options(no_ocr=True, jobs=1))
+    assert pdf.read_bytes().startswith(b"%PDF") and sorted(p.name for p in tmp_path.iterdir()) == [
+        "cao-bang.pdf"
+    ]
+    record = extract(pdf, Options(no_ocr=True, jobs=1))
     assert len(record.tasks) == len(ctx["tasks"]) == 8
     for task, want in zip(record.tasks, ctx["tasks"], strict=True):
         assert similarity(task.title, want["title"]) >= 0.9, (task.title, want["title"])

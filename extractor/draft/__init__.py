@@ -6,6 +6,7 @@ drafts page calls. Everything renders through the sandbox (``extractor.draft.san
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from extractor.draft.context import (
     load_context_file,
     load_records,
 )
+from extractor.draft.convert import docx_to_pdf
 from extractor.draft.errors import DraftError
 from extractor.draft.reference import Aligner, align_with_compare, load_programme
 from extractor.draft.render import render_bytes, render_preview_html
@@ -26,7 +28,7 @@ from schemas.plan import Plan
 
 __all__ = ["draft", "draft_context", "implements", "render_preview_html", "FORMATS"]
 
-FORMATS = {".docx": "docx", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+FORMATS = {".docx": "docx", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 
 
 def draft_context(
@@ -59,7 +61,7 @@ def draft(
     options: Options | None = None,
     year: int | None = None,
 ) -> Path:
-    """Write the draft to ``out`` (.docx, .md or .html by suffix) and return ``out``.
+    """Write the draft to ``out`` (.docx, .md, .html, or .pdf through LibreOffice, by suffix).
 
     ``template`` is a built-in template name ("kehoach/plan.j2") or the path of a
     drafter-authored template file, which runs in the sandbox like every template.
@@ -68,7 +70,7 @@ def draft(
     fmt = FORMATS.get(out.suffix.lower())
     if fmt is None:
         raise DraftError(
-            f"Không hỗ trợ định dạng {out.suffix or '(không có đuôi)'}: dùng .docx, .md hoặc .html.",
+            f"Không hỗ trợ định dạng {out.suffix or '(không có đuôi)'}: dùng .docx, .md, .html hoặc .pdf.",
             path=str(out),
         )
     context = draft_context(
@@ -77,5 +79,15 @@ def draft(
     source = None
     if template is not None and Path(template).is_file():
         source, template = Path(template).read_text(encoding="utf-8"), None
-    atomic_write_bytes(out, render_bytes(context, fmt, template, source))
+    if fmt == "pdf":
+        atomic_write_bytes(out, _pdf(render_bytes(context, "docx", template, source), out.stem))
+    else:
+        atomic_write_bytes(out, render_bytes(context, fmt, template, source))
     return out
+
+
+def _pdf(docx_bytes: bytes, stem: str) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="kehoach-draft-") as tmp:
+        docx_path = Path(tmp) / f"{stem}.docx"
+        docx_path.write_bytes(docx_bytes)
+        return docx_to_pdf(docx_path, Path(tmp) / "pdf").read_bytes()
