@@ -169,3 +169,52 @@ def test_arbitrary_text_never_crashes(text):
 def test_plan_shaped_noise_never_crashes(lines):
     plan = extract_plan(doc_from_text("\n".join(lines)))
     Plan.model_validate_json(plan.model_dump_json())
+
+
+PLAN_WITH_LABELS = """ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH ĐỒNG THÁP Độc lập - Tự do - Hạnh phúc
+Số: 35/KH-UBND Đồng Tháp, ngày 12 tháng 3 năm 2026
+KẾ HOẠCH
+Chuyển đổi số trong y tế cơ sở năm 2026
+Căn cứ Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ;
+I. MỤC TIÊU
+- Đến năm 2026, 80% trạm y tế xã triển khai bệnh án điện tử; đạt 100% vào năm 2027.
+II. NHIỆM VỤ TRỌNG TÂM
+1. Triển khai bệnh án điện tử tại trạm y tế xã. Nội dung gồm các bước sau:
+- Cơ quan chủ trì: Sở Y tế; cơ quan phối hợp: Sở Tài chính, UBND các xã, phường; thời gian thực hiện: Quý II/2026.
+2. Đào tạo nhân lực công nghệ thông tin cho y tế cơ sở
+- Chủ trì: Sở Y tế
+- Phối hợp: Sở Nội vụ
+- Thời gian thực hiện: Thường xuyên
+III. KINH PHÍ
+Tổng kinh phí dự kiến: 1,5 tỷ đồng.
+IV. TỔ CHỨC THỰC HIỆN
+1. Sở Y tế: Chủ trì theo dõi, đôn đốc; báo cáo UBND tỉnh trước ngày 15/12 hằng năm.
+2. Sở Tài chính
+Tham mưu bố trí kinh phí thực hiện Kế hoạch.
+Nơi nhận:
+- Như trên;
+TM. ỦY BAN NHÂN DÂN
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Nguyễn Văn Bình
+"""
+
+
+def test_another_province_and_inline_labels():
+    plan = extract_plan(doc_from_text(PLAN_WITH_LABELS, "dt.txt"))
+    doc = plan.document
+    assert (doc.number, doc.issuer, doc.province, doc.issued_date) == (
+        "35/KH-UBND", "Ủy ban nhân dân tỉnh Đồng Tháp", "Đồng Tháp", "2026-03-12")
+    assert doc.legal_basis == ["749/QĐ-TTg"]
+    assert [(t.year, t.value) for t in plan.targets] == [(2026, 80.0), (2027, 100.0)]
+    first, second = plan.tasks
+    assert first.title == "Triển khai bệnh án điện tử tại trạm y tế xã"
+    assert first.lead == ["Sở Y tế"]
+    assert first.coordinators == ["Sở Tài chính", "Ủy ban nhân dân các xã, phường"]
+    assert (first.deadline.start, first.deadline.end) == ("2026-04", "2026-06")
+    assert second.deadline is not None and second.deadline.text == "Thường xuyên"
+    assert plan.budget is not None and plan.budget.total_million_vnd == 1500
+    assert [r.agency for r in plan.responsibilities] == ["Sở Y tế", "Sở Tài chính"]
+    assert [(r.month_day, r.recurring) for r in plan.reporting] == [("12-15", "yearly")]
+    assert plan.document.signer is not None and plan.document.signer.name == "Nguyễn Văn Bình"

@@ -132,7 +132,9 @@ def paragraphs(lines: list[SrcLine]) -> list[Para]:
             kind = "roman"  # "111. NHIỆM VỤ" (OCR'd III) or plans numbering parts 1., 2. in capitals
         if kind == "num" and marker not in expected and not line.blank_before:
             kind, marker, rest = "plain", "", line.text  # a wrapped "5. ..." inside a sentence
-        if paras and not _starts_paragraph(line, kind, paras[-1].lines[-1]):
+        after_caps_heading = bool(paras) and paras[-1].kind == "roman" and _is_caps_heading(
+            paras[-1].first) and not _is_caps_heading(line.text)  # "III. KINH PHÍ" / "Tổng kinh phí ..."
+        if paras and not after_caps_heading and not _starts_paragraph(line, kind, paras[-1].lines[-1]):
             paras[-1].lines.append(line)
             continue
         paras.append(Para([line], kind, marker, rest if kind != "plain" else line.text))

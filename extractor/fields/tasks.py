@@ -19,12 +19,13 @@ from schemas.document import Issue
 from schemas.plan import Deadline, Task
 
 # Labels are matched loosely ("Co quan cht tri", "phdi hop"): OCR damages them as much as any word.
+_AT = r"(?:^|(?<=[;,.\-])\s*|(?<=[;,.\-]\s))"
 _LABELS = (
-    ("lead", re.compile(r"^(?:C\w{0,2} QU\w{1,2} |D\w{1,2} V\w |C\w{1,2}P )?CH\w? TR\w"
+    ("lead", re.compile(_AT + r"(?:C\w{0,2} QU\w{1,2} |D\w{1,2} V\w |C\w{1,2}P )?CH\w? TR\w"
                         r"(?: TH\w{1,3} H\w{1,3})?\s*:")),
-    ("coordinators", re.compile(r"^(?:C\w{0,2} QU\w{1,2} |D\w{1,2} V\w |C\w{1,2} )?PH\w{1,3} H\w{1,2}P"
+    ("coordinators", re.compile(_AT + r"(?:C\w{0,2} QU\w{1,2} |D\w{1,2} V\w |C\w{1,2} )?PH\w{1,3} H\w{1,2}P"
                                 r"(?: TH\w{1,3} H\w{1,3})?\s*:")),
-    ("deadline", re.compile(r"^(?:TH\w{1,3} (?:GIAN|HAN)|TI\w{1,2}N D\w)"
+    ("deadline", re.compile(_AT + r"(?:TH\w{1,3} (?:GIAN|HAN)|TI\w{1,2}N D\w)"
                             r"(?: TH\w{1,3} H\w{1,3}| HO\w{1,2}N TH\w{1,3})?\s*:")),
 )
 
@@ -37,13 +38,16 @@ def task_section_paras(layout: Layout) -> list[Para]:
 
 
 def _labelled(paras: list[Para]) -> dict[str, tuple[str, Para]]:
+    """Labelled parts of a task body; several labels may share one line ("Chủ trì: A; phối hợp: B")."""
     found: dict[str, tuple[str, Para]] = {}
     for para in paras:
-        key = strip_diacritics(para.text).upper()
-        for name, pattern in _LABELS:
-            m = pattern.match(key)
-            if m and name not in found:
-                found[name] = (para.text[m.end():].strip(), para)
+        key = strip_diacritics(para.text).upper()  # same length as the text: marks only are dropped
+        hits = sorted((m.start(), m.end(), name) for name, pattern in _LABELS
+                      for m in pattern.finditer(key))
+        for i, (_, end, name) in enumerate(hits):
+            stop = hits[i + 1][0] if i + 1 < len(hits) else len(para.text)
+            if name not in found:
+                found[name] = (para.text[end:stop].strip(" ;,.-"), para)
     return found
 
 
