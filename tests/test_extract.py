@@ -181,7 +181,8 @@ I. MỤC TIÊU
 - Đến năm 2026, 80% trạm y tế xã triển khai bệnh án điện tử; đạt 100% vào năm 2027.
 II. NHIỆM VỤ TRỌNG TÂM
 1. Triển khai bệnh án điện tử tại trạm y tế xã. Nội dung gồm các bước sau:
-- Cơ quan chủ trì: Sở Y tế; cơ quan phối hợp: Sở Tài chính, UBND các xã, phường; thời gian thực hiện: Quý II/2026.
+- Cơ quan chủ trì: Sở Y tế; cơ quan phối hợp: Sở Tài chính, UBND các xã, phường; \
+thời gian thực hiện: Quý II/2026.
 2. Đào tạo nhân lực công nghệ thông tin cho y tế cơ sở
 - Chủ trì: Sở Y tế
 - Phối hợp: Sở Nội vụ
