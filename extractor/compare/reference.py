@@ -75,6 +75,17 @@ class UnknownProgramme(KehoachError):
                          f"{', '.join(known) or 'none'} (add extractor/data/programmes/{programme}.json)")
 
 
+class InvalidProgramme(KehoachError):
+    """A programme file that does not hold a usable reference task set."""
+
+    code = "E702"
+    exit_code = ExitCode.INPUT
+
+    def __init__(self, programme: str, detail: str):
+        super().__init__(f"programme file {programme!r} is not a reference task set ({detail}); "
+                         "see extractor/data/programmes/README.md")
+
+
 def known_programmes() -> list[str]:
     """Ids of the programmes that have a reference file."""
     folder = resources.files("extractor").joinpath("data", "programmes")
@@ -83,7 +94,16 @@ def known_programmes() -> list[str]:
 
 def from_dict(data: dict) -> Reference:
     """A Reference from the parsed JSON of a programme file."""
-    tasks = tuple(RefTask(t["id"], t["title"], t.get("description", ""), tuple(t.get("variants", [])),
+    name = str(data.get("programme", "?"))
+    try:
+        ids = [str(t["id"]) for t in data["tasks"]]
+        if not ids or any(not t.get("title") for t in data["tasks"]):
+            raise ValueError("no tasks, or a task without a title")
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidProgramme(name, str(exc)) from exc
+    if len(set(ids)) != len(ids):
+        raise InvalidProgramme(name, "task ids repeat")
+    tasks = tuple(RefTask(str(t["id"]), t["title"], t.get("description", ""), tuple(t.get("variants", [])),
                           tuple(t.get("keywords", []))) for t in data["tasks"])
     targets = tuple(RefTarget(t["indicator"], int(t["year"]), float(t["value"]), t.get("unit"))
                     for t in data.get("targets", []))
