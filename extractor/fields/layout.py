@@ -75,7 +75,6 @@ class Layout:
     preamble: list[Para]
     sections: list[Section]
     closing: list[SrcLine]
-    body_lines: list[SrcLine]
 
 
 # OCR reads roman numerals as 1/l/U ("111. NHIỆM VỤ", "U. TỔ CHỨC"), and some plans letter their
@@ -174,8 +173,7 @@ def split_layout(lines: list[SrcLine]) -> Layout:
             sections[-1].paras.append(para)
         else:
             preamble.append(para)
-    body = [ln for p in paras for ln in p.lines]
-    return Layout(preamble, sections, closing, body)
+    return Layout(preamble, sections, closing)
 
 
 def _is_signature_start(para: Para) -> bool:
