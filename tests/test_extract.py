@@ -219,3 +219,27 @@ def test_another_province_and_inline_labels():
     assert [r.agency for r in plan.responsibilities] == ["Sở Y tế", "Sở Tài chính"]
     assert [(r.month_day, r.recurring) for r in plan.reporting] == [("12-15", "yearly")]
     assert plan.document.signer is not None and plan.document.signer.name == "Nguyễn Văn Bình"
+
+
+BULLET_PLAN = """KẾ HOẠCH
+Phòng, chống thiên tai năm 2026
+
+I. NHIỆM VỤ
+- Rà soát phương án ứng phó với bão, lũ. Cơ quan chủ trì: Sở Nông nghiệp và Môi trường.
+- Tổ chức diễn tập cứu hộ, cứu nạn tại các xã ven biển.
+
+II. TỔ CHỨC THỰC HIỆN
+Các cơ quan, đơn vị triển khai nghiêm túc Kế hoạch này.
+- Bộ Chỉ huy Quân sự tỉnh: chủ trì diễn tập cứu hộ, cứu nạn.
+- Công an tỉnh: bảo đảm an ninh trật tự.
+- Đề nghị các cơ quan báo cáo kết quả trước ngày 30/11.
+"""
+
+
+def test_tasks_and_responsibilities_as_bullets():
+    plan = extract_plan(doc_from_text(BULLET_PLAN))
+    assert [(t.number, t.title) for t in plan.tasks] == [
+        ("1", "Rà soát phương án ứng phó với bão, lũ"),
+        ("2", "Tổ chức diễn tập cứu hộ, cứu nạn tại các xã ven biển")]
+    assert [r.agency for r in plan.responsibilities] == ["Bộ Chỉ huy Quân sự tỉnh", "Công an tỉnh"]
+    assert [r.month_day for r in plan.reporting] == ["11-30"]

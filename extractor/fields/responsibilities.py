@@ -108,9 +108,19 @@ def item_agency(head: Para) -> str | None:
 
 
 def responsibility_items(layout: Layout) -> list[tuple[Para, list[Para]]]:
-    """(heading, body) of each numbered item of Tổ chức thực hiện."""
+    """(heading, body) of each agency item of Tổ chức thực hiện.
+
+    Items are numbered (1., 2. ...); a section without numbers lists agencies as bullets or
+    lettered items ("- Sở Y tế: ..."), and only those that open with an agency count.
+    """
     section = find_section(layout, "TO CHUC THUC HIEN") or find_section(layout, "TRACH NHIEM")
-    return children(section.paras, ("num",)) if section else []
+    if section is None:
+        return []
+    items = children(section.paras, ("num",))
+    if items:
+        return items
+    return [(head, body) for head, body in children(section.paras, ("letter", "bullet"))
+            if item_agency(head) is not None]
 
 
 def extract_responsibilities(layout: Layout, issues: list[Issue]) -> list[Responsibility]:

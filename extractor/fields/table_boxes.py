@@ -20,7 +20,10 @@ from schemas.document import BBox, DocumentText, Page, Word
 
 _COLUMNS = (("no", re.compile(r"^(S?TT|STT)$")), ("title", re.compile(r"NHIEM VU|NOI DUNG")),
             ("lead", re.compile(r"CHU TRI")), ("coord", re.compile(r"PHOI HOP")),
-            ("deadline", re.compile(r"THOI HAN|THOI GIAN|TIEN DO")))
+            ("deadline", re.compile(r"THOI HAN|THOI GIAN|TIEN DO")),
+            # columns read but not in the record; kept apart so their words do not leak into others
+            ("product", re.compile(r"SAN PHAM|KET QUA")), ("funding", re.compile(r"KINH PHI|NGUON")),
+            ("note", re.compile(r"GHI CHU")))
 # roman group numbers as OCR reads them: "II" often comes out "IL" or "Il"
 # In the TT column OCR reads "II" as "IL"/"H", "III" as "HI", "V." as "V_", "3." as "3...".
 _ROMAN = re.compile(r"^[IVXLlH|]{1,5}[._,…]*$")
@@ -87,7 +90,7 @@ def _header(doc: DocumentText) -> tuple[int, dict[str, float], float] | None:
                         if pattern.search(text) and name not in cells:
                             cells[name] = segment[0].bbox.x0  # type: ignore[union-attr]
                             break
-            if {"title", "lead", "coord"} <= set(cells):
+            if {"title", "lead"} <= set(cells):
                 return pi, cells, line.bbox.y0
     return None
 

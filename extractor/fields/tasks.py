@@ -83,12 +83,17 @@ def _task(number: str, head: Para, body: list[Para], issues: list[Issue]) -> Tas
 
 def extract_tasks(layout: Layout, issues: list[Issue]) -> list[Task]:
     """Tasks of the numbered layout, in document order."""
+    paras = task_section_paras(layout)
+    items = children(paras, ("num",))
+    if not items:  # a plan listing its tasks as lettered items or bullets, numbered by position
+        items = children(paras, ("letter",)) or children(paras, ("bullet",))
     tasks = []
-    for head, body in children(task_section_paras(layout), ("num",)):
+    for head, body in items:
         subs = children(body, ("sub",))
         own = body[:next((i for i, p in enumerate(body) if p.kind == "sub"), len(body))]
         if not subs or _labelled(own):
-            tasks.append(_task(head.marker, head, own, issues))
+            number = head.marker if head.kind in ("num", "letter") else str(len(tasks) + 1)
+            tasks.append(_task(number, head, own, issues))
         for sub, sub_body in subs:
             tasks.append(_task(sub.marker, sub, sub_body, issues))
     return tasks
