@@ -87,7 +87,7 @@ def extract_tasks(layout: Layout, issues: list[Issue]) -> list[Task]:
     items = children(paras, ("num",))
     if not items:  # a plan listing its tasks as lettered items or bullets, numbered by position
         items = children(paras, ("letter",)) or children(paras, ("bullet",))
-    tasks = []
+    tasks: list[Task] = []
     for head, body in items:
         subs = children(body, ("sub",))
         own = body[:next((i for i, p in enumerate(body) if p.kind == "sub"), len(body))]
