@@ -115,10 +115,16 @@ def _issuer_text(lines: list[SrcLine], stop: SrcLine | None) -> tuple[str, list[
     return " ".join(parts), used
 
 
+# Centrally-run cities are "thành phố", not "tỉnh" (Luật Tổ chức chính quyền địa phương).
+_CITIES = {"Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế"}
+
+
 def _with_province(name: str, province: str | None) -> str:
     if not province or agencies.find_province(name):
         return name
-    return f"{name} tỉnh {province}" if not name.endswith("tỉnh") else f"{name} {province}"
+    if name.endswith(("tỉnh", "thành phố")):
+        return f"{name} {province}"
+    return f"{name} {'thành phố' if province in _CITIES else 'tỉnh'} {province}"
 
 
 def _issuer(header: str, lines: list[SrcLine], number: str | None, closing: list[SrcLine],
