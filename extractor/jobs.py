@@ -25,7 +25,8 @@ from sqlalchemy.exc import IntegrityError
 from extractor.errors import KehoachError
 from extractor.settings import Settings, load_settings
 from extractor.store import open_store, repo
-from extractor.store.db import Store
+from extractor.store.db import Store, rowcount
+from extractor.store.errors import NotFoundError
 from extractor.store.models import Document, Job, utcnow
 from extractor.store.originals import SUFFIX, original_path
 
@@ -39,7 +40,7 @@ def extract_record(path: Path) -> dict[str, Any]:
     from extractor.options import Options
     from extractor.pipeline import extract
 
-    plan = extract(path, Options(jobs=1, progress=False))
+    plan = extract(path, Options.model_validate({"jobs": 1, "progress": False}))
     return plan.model_dump(mode="json") if hasattr(plan, "model_dump") else dict(plan)
 
 
@@ -54,7 +55,7 @@ def enqueue(store: Store, document_id: int, rerun: bool = False) -> Job:
     with store.write() as s:
         doc = s.get(Document, document_id)
         if doc is None:
-            raise repo.NotFoundError(f"không có văn bản số {document_id}")
+            raise NotFoundError(f"không có văn bản số {document_id}")
         key = doc.sha256
         if rerun:
             runs = s.scalar(select(func.count()).select_from(Job).where(Job.document_id == doc.id)) or 0
@@ -84,13 +85,14 @@ def claim(store: Store, worker: str) -> Job | None:
             job_id = s.scalar(select(Job.id).where(Job.status == "queued").order_by(Job.id).limit(1))
             if job_id is None:
                 return None
-            won = s.execute(
+            won = rowcount(s.execute(
                 update(Job).where(Job.id == job_id, Job.status == "queued")
                 .values(status="running", worker=worker, attempts=Job.attempts + 1, progress=5,
                         message="đang xử lý", heartbeat_at=utcnow())
-                .execution_options(synchronize_session=False)).rowcount
+                .execution_options(synchronize_session=False)))
             if won == 1:
                 job = s.get(Job, job_id)
+                assert job is not None
                 s.refresh(job)
                 doc = s.get(Document, job.document_id)
                 if doc is not None and doc.status != "approved":
@@ -111,16 +113,16 @@ def heartbeat(store: Store, job: Job, progress: int | None = None, message: str 
     if message is not None:
         values["message"] = message
     with store.write() as s:
-        return bool(s.execute(_fenced(job).values(**values)
-                              .execution_options(synchronize_session=False)).rowcount)
+        return bool(rowcount(s.execute(_fenced(job).values(**values)
+                                       .execution_options(synchronize_session=False))))
 
 
 def finish(store: Store, job: Job, record: dict[str, Any]) -> bool:
     """Store the record and mark the job done, atomically; False (nothing written) if fenced off."""
     with store.write() as s:
-        won = s.execute(_fenced(job).values(status="done", progress=100, message="xong",
-                                            finished_at=utcnow())
-                        .execution_options(synchronize_session=False)).rowcount
+        won = rowcount(s.execute(_fenced(job).values(status="done", progress=100, message="xong",
+                                                     finished_at=utcnow())
+                                 .execution_options(synchronize_session=False)))
         if won != 1:
             return False
         doc = s.scalar(select(Document).where(Document.id == job.document_id).with_for_update())
@@ -134,8 +136,9 @@ def finish(store: Store, job: Job, record: dict[str, Any]) -> bool:
 def fail(store: Store, job: Job, message: str) -> None:
     """Mark the job failed with a message the uploader can read."""
     with store.write() as s:
-        won = s.execute(_fenced(job).values(status="failed", message=message[:2000], finished_at=utcnow())
-                        .execution_options(synchronize_session=False)).rowcount
+        won = rowcount(s.execute(_fenced(job).values(status="failed", message=message[:2000],
+                                                     finished_at=utcnow())
+                                 .execution_options(synchronize_session=False)))
         doc = s.get(Document, job.document_id)
         if won and doc is not None and doc.status != "approved":
             doc.status = "failed"
@@ -149,9 +152,9 @@ def requeue_stale(store: Store, lease_s: float) -> int:
         s.execute(update(Job).where(*stale, Job.attempts >= MAX_ATTEMPTS)
                   .values(status="failed", message="bộ xử lý dừng giữa chừng quá nhiều lần")
                   .execution_options(synchronize_session=False))
-        return int(s.execute(update(Job).where(*stale).values(status="queued", worker=None, progress=0,
-                                                              message="chờ xử lý lại")
-                             .execution_options(synchronize_session=False)).rowcount)
+        return rowcount(s.execute(update(Job).where(*stale).values(status="queued", worker=None,
+                                                                   progress=0, message="chờ xử lý lại")
+                                  .execution_options(synchronize_session=False)))
 
 
 def run_job(store: Store, settings: Settings, job: Job, extractor: Extractor) -> bool:

@@ -13,6 +13,11 @@ from sqlalchemy.orm import Session
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+def rowcount(result: Any) -> int:
+    """Rows an UPDATE matched (``Result`` is typed without it; ``CursorResult`` has it)."""
+    return int(result.rowcount)
+
+
 def make_engine(url: str) -> Engine:
     """An engine; SQLite gets WAL, a busy timeout, foreign keys and explicit BEGINs."""
     if not url.startswith("sqlite"):

@@ -76,7 +76,7 @@ def unflatten(fields: dict[str, Any]) -> dict[str, Any]:
         node: Any = root
         for part, nxt in zip(parts, parts[1:], strict=False):
             key: Any = int(part) if part.isdigit() else part
-            child = [] if nxt.isdigit() else {}
+            child: Any = [] if nxt.isdigit() else {}
             if isinstance(node, list):
                 while len(node) <= key:
                     node.append(None)

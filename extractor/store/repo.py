@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from extractor.store import record as rec
-from extractor.store.db import Store
+from extractor.store.db import Store, rowcount
 from extractor.store.errors import FieldConflictError, LockedError, NotFoundError
 from extractor.store.models import Document, Extraction, FieldValue, Revision, User, utcnow
 from extractor.store.originals import read_chunks, save_original
@@ -165,13 +165,13 @@ def save_field(store: Store, document_id: int, path: str, value: Any, seen_versi
         if field is None:
             raise NotFoundError(f"không có trường {path}")
         old = field.value
-        done = s.execute(
+        done = rowcount(s.execute(
             update(FieldValue)
             .where(FieldValue.id == field.id, FieldValue.version == seen_version)
             .values(value=value, version=seen_version + 1, reviewed=True, removed=False,
                     has_suggestion=False, suggestion=None, updated_at=utcnow())
             .execution_options(synchronize_session=False)
-        ).rowcount
+        ))
         if done != 1:
             raise _conflict(s, field)
         s.add(Revision(field_id=field.id, document_id=document_id, version=seen_version + 1,
@@ -276,7 +276,8 @@ def corrections(store: Store) -> Iterable[dict[str, str]]:
         if value == machine:
             continue
         prov = rec.provenance(record, field.path) or {}
-        original = prov.get("original") if isinstance(prov.get("original"), str) else machine
+        source = prov.get("original")
+        original = source if isinstance(source, str) else machine
         yield {"original": " ".join(original.split()), "corrected": value}
 
 

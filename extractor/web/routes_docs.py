@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -64,7 +65,7 @@ async def upload(request: Request) -> Response:
     for item in form.getlist("files"):
         if not isinstance(item, UploadFile) or not item.filename:
             continue
-        chunks = iter(lambda f=item.file: f.read(1 << 20), b"")
+        chunks = iter(functools.partial(item.file.read, 1 << 20), b"")
         try:
             doc, _ = await run_in_threadpool(repo.add_document, store, settings.originals_dir, chunks,
                                              item.filename, settings.max_upload_mb * 1024 * 1024, user.id)

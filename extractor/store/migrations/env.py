@@ -23,6 +23,8 @@ if connection is not None:
     _run(connection)
 else:  # `alembic -x url=...` from a shell, for authoring new migrations
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise SystemExit("alembic: pass -x url=DATABASE_URL")
     with create_engine(url).connect() as conn:
         _run(conn)
         conn.commit()
