@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extractor.compare import render  # noqa: E402
-from extractor.compare.report import PlanInput  # noqa: E402
+from extractor.compare.model import PlanInput  # noqa: E402
 from extractor.compare.run import build_report  # noqa: E402
 from extractor.vietnamese import strip_diacritics  # noqa: E402
 from schemas.plan import Plan  # noqa: E402

@@ -1,9 +1,10 @@
 """Give hand-made records (gold files, which carry no provenance) links back to their source text.
 
-When a record JSON sits beside its plain-text source, each task title, deadline, target and
-reporting date is found in that text by its unmarked syllables, so the report can still cite
-page and line. Pages are split at form feeds, as the text layer writes them. Values that cannot
-be found keep no link; records that already carry provenance are left alone.
+When a record JSON sits beside its plain-text source, each task title, deadline, agency
+section of Tổ chức thực hiện, target, budget figure and reporting date is found in that text
+by its unmarked syllables, so the report can still cite page and line. Pages are split at form
+feeds, as the text layer writes them. Values that cannot be found keep no link; records that
+already carry provenance are left alone.
 """
 
 from __future__ import annotations
@@ -114,6 +115,8 @@ def with_located_provenance(plan: Plan, source: Path | None) -> Plan:
         cursor = _put(task.provenance, "title", _find(index, task.title, cursor), cursor)
         if task.deadline:
             _put(task.deadline.provenance, "text", _find(index, task.deadline.text, cursor), cursor)
+    for duty_section in plan.responsibilities:  # Tổ chức thực hiện follows the tasks
+        cursor = _put(duty_section.provenance, "agency", _find(index, duty_section.agency, cursor), cursor)
     anchor = _find(index, "Mục tiêu cụ thể")
     cursor = anchor[1] if anchor else 0
     for target in plan.targets:

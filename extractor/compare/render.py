@@ -13,7 +13,7 @@ from html import escape
 from pathlib import Path
 
 from extractor.compare import charts
-from extractor.compare.report import Cell, Report, SourceRef, Table
+from extractor.compare.model import Cell, Report, SourceRef, Table
 from extractor.fsutil import atomic_write_bytes, atomic_write_text
 
 CSS = """
