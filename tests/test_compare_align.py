@@ -99,6 +99,8 @@ def test_overrides_win_and_are_marked() -> None:
     pa = align(plan, load("1687"), overrides={"1": "4", "2": None})
     assert (pa.tasks[0].ref_id, pa.tasks[0].method) == ("4", "override")
     assert (pa.tasks[1].ref_id, pa.tasks[1].method) == (None, "override")
+    stored = json.loads(json.dumps(pa.to_dict()))
+    assert stored["tasks"][0]["ref_id"] == "4" and stored["tasks"][0]["candidates"][0]["ref_id"] == "5"
     with pytest.raises(ValueError):
         align(plan, load("1687"), overrides={"1": "99"})
 

@@ -78,6 +78,14 @@ class PlanAlignment:
                 out.setdefault(rid, []).append(ta)
         return out
 
+    def to_dict(self) -> dict:
+        """JSON-ready form (for the store and the review app)."""
+        return {"programme": self.programme, "tasks": [
+            {"task_number": t.task_number, "ref_id": t.ref_id, "score": t.score, "also": list(t.also),
+             "method": t.method, "candidates": [{"ref_id": c.ref_id, "score": round(c.score, 4)}
+                                                for c in t.candidates]}
+            for t in self.tasks]}
+
     def get(self, task_number: str) -> TaskAlignment | None:
         """The alignment of the task printed as ``task_number``."""
         return next((t for t in self.tasks if t.task_number == task_number), None)
