@@ -9,6 +9,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from extractor.compare.align import PlanAlignment
 from extractor.compare.reference import Reference
@@ -116,7 +117,7 @@ def source_ref(inp: PlanInput, prov: Provenance | None, out_dir: Path | None) ->
             if out_dir
             else inp.source_path.as_posix()
         )
-        href = f"{Path(target).as_posix()}#page={prov.page}"
+        href = f"{quote(Path(target).as_posix())}#page={prov.page}"
     return (SourceRef(inp.plan.source, prov.page, prov.line_start, prov.line_end, href, prov.original),)
 
 
