@@ -21,7 +21,7 @@ _TYPE_KEYS = tuple((strip_diacritics(t).upper(), t) for t in _DOC_TYPES)
 _MOTTO = re.compile(r"C[O0]NG H[O0]A|D[O0]C L[A4]P|DOC LAP")
 _BASIS = re.compile(r"^(CAN CU|THUC HIEN|THEO DE NGHI|XET DE NGHI|THEO CHI DAO)")
 # "Số: 166 /KH-UBND", OCR'd as "S6:" / "Sé:"; the digits may be blank ("Số: /KH-UBND").
-_NUMBER = re.compile(r"(?:^|\s|\()[Ss][oOôÔốỐ0eéÉ6]\s*[:;]?\s*(\w*)\s*/\s*"
+_NUMBER = re.compile(r"(?<![^\W\d_])[Ss][oOôÔốỐ0eéÉ6]\s*[:;]?\s*(\w*)\s*/\s*"
                      r"([A-ZĐ][A-ZĐa-z0-9]*(?:\s?-\s?[A-ZĐ][A-ZĐa-z0-9&]*)*)")
 _PLACE_DATE = re.compile(r"([^,;:/\d]{2,40}),\s*NGAY\b.*\bTHANG\b.*\bNAM\b")
 _TITLE_WORDS = re.compile(r"(PHO )?(CHU TICH|GIAM DOC|TRUONG BAN|TRUONG PHONG|CHANH VAN PHONG|BI THU)"
@@ -73,7 +73,8 @@ def _doc_type(lines: list[SrcLine]) -> tuple[str | None, str, int]:
             head = line.text[:len(type_key)]
             rest = line.text[len(type_key):]
             if head.isupper() or re.match(r"^\s*\d*\s*:", rest):
-                return name, re.sub(r"^\s*\d*\s*:\s*", "", rest).strip(), i
+                inline = re.sub(r"^\s*\d*\s*:\s*", "", rest).strip()
+            return name, inline if any(c.isalpha() for c in inline) else "", i
     return None, "", -1
 
 

@@ -8,6 +8,7 @@ original unrestored text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from extractor.vietnamese import normalize
@@ -35,8 +36,13 @@ class SrcLine:
 
 
 def clean(text: str) -> str:
-    """Normalised reading of a raw line: NFC, modern tone placement, no markup, single spaces."""
-    text = _MARKUP.sub("", normalize(text))
+    """Normalised reading of a raw line: NFC, modern tone placement, no markup, single spaces.
+
+    Stray spacing accents OCR leaves before a word ("ˆSố:") are dropped: after NFC no
+    Vietnamese letter is spelt with one.
+    """
+    text = "".join(c for c in normalize(text) if unicodedata.category(c) not in ("Lm", "Sk"))
+    text = _MARKUP.sub("", text)
     return _SPACES.sub(" ", text).strip()
 
 
