@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from web_fixtures.helpers import db_url, pg_url, settings, small_record, store  # noqa: F401
+from web_fixtures.helpers import (  # noqa: F401
+    _cheap_password_hashing,
+    db_url,
+    pg_template,
+    pg_url,
+    settings,
+    small_record,
+    store,
+)
 
 from extractor import jobs
 from extractor.store import record as rec

@@ -10,7 +10,16 @@ import threading
 
 import pytest
 from fastapi.testclient import TestClient
-from web_fixtures.helpers import db_url, make_pdf, pg_url, settings, small_record, store  # noqa: F401
+from web_fixtures.helpers import (  # noqa: F401
+    _cheap_password_hashing,
+    db_url,
+    make_pdf,
+    pg_template,
+    pg_url,
+    settings,
+    small_record,
+    store,
+)
 
 from extractor import jobs
 from extractor.store import repo

@@ -59,22 +59,56 @@ def _pg_server_url() -> str | None:
     return url
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database, dropped afterwards."""
+def _db_url(server: str, name: str) -> str:
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[tuple[str, str]]:
+    """(server URL, name of a database migrated to head) to copy per test: CREATE ... TEMPLATE."""
     server = _pg_server_url()
     if not server:
         pytest.skip("KEHOACH_TEST_PG_URL not set (eval \"$(bash scripts/pg_test_server.sh start)\")")
-    name = f"kehoach_t_{uuid.uuid4().hex[:12]}"
+    from extractor.store.db import init_db
+
+    name = f"kehoach_tmpl_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+    init_db(_db_url(server, name)).dispose()
     try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+        yield server, name
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_template: tuple[str, str]) -> Iterator[str]:
+    """A fresh PostgreSQL database at the newest schema (empty), dropped afterwards."""
+    server, template = pg_template
+    name = f"kehoach_t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    try:
+        yield _db_url(server, name)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests hash many passwords on a shared machine: argon2id at its lowest cost (params live
+    in each hash, so verification follows)."""
+    from argon2 import PasswordHasher
+
+    from extractor.store import users
+
+    monkeypatch.setattr(users, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
