@@ -243,3 +243,13 @@ def test_tasks_and_responsibilities_as_bullets():
         ("2", "Tổ chức diễn tập cứu hộ, cứu nạn tại các xã ven biển")]
     assert [r.agency for r in plan.responsibilities] == ["Bộ Chỉ huy Quân sự tỉnh", "Công an tỉnh"]
     assert [r.month_day for r in plan.reporting] == ["11-30"]
+
+
+def test_budget_total_preferred_and_several_report_dates():
+    text = ("KẾ HOẠCH\nThử nghiệm\n\nI. KINH PHÍ\n- Ngân sách tỉnh: 300 triệu đồng.\n"
+            "- Tổng kinh phí thực hiện: 1.234.567.000 đồng.\n\nII. TỔ CHỨC THỰC HIỆN\n1. Sở Y tế\n"
+            "- Định kỳ báo cáo kết quả 6 tháng trước ngày 15/6 và hằng năm trước ngày 15/12 gửi Sở Nội vụ.\n")
+    plan = extract_plan(doc_from_text(text))
+    assert plan.budget is not None and plan.budget.total_million_vnd == 1234.567
+    assert [(r.month_day, r.who, r.to) for r in plan.reporting] == [
+        ("06-15", "Sở Y tế", "Sở Nội vụ"), ("12-15", "Sở Y tế", "Sở Nội vụ")]

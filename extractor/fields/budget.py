@@ -34,7 +34,9 @@ def extract_budget(layout: Layout) -> Budget | None:
     if section is None:
         return None
     budget = Budget()
-    for para in section.paras:
+    # a stated total ("Tổng kinh phí ...") wins over the first amount of a split by source
+    paras = sorted(section.paras, key=lambda p: "TONG" not in p.key)
+    for para in paras:
         amount = parse_amount(para.text)
         if amount is None:
             continue
@@ -49,6 +51,7 @@ def extract_budget(layout: Layout) -> Budget | None:
             budget.total_million_vnd = amount
             if p := provenance(para.lines):
                 budget.provenance["total_million_vnd"] = p
+    budget.by_period.sort(key=lambda item: item.period)
     if budget.total_million_vnd is None and not budget.by_period:
         return None
     return budget

@@ -26,26 +26,28 @@ def _sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹa-zđ])", text) if s.strip()]
 
 
-def _reporting(sentence: str, para: Para, owner: str | None) -> Reporting | None:
+def _reportings(sentence: str, para: Para, owner: str | None) -> list[Reporting]:
+    """Each due date a reporting sentence names ("6 tháng trước ngày 15/6 và hằng năm trước ngày 15/12")."""
     if not _REPORT.search(strip_diacritics(sentence).lower()):
-        return None
-    when = _WHEN.search(sentence)
-    if not when:
-        return None
-    md = dates.month_day(when.group(0))
-    if md is None:
-        return None
+        return []
     who_m = _SUBJECT.match(sentence)
     who = who_m.group(1).strip(" ,") if who_m else owner
     to = None
     if "gửi" in sentence:
         found = agencies.find_agencies(sentence.split("gửi", 1)[1])
         to = found[0].name if found else None
-    item = Reporting(who=who[:1].upper() + who[1:] if who else None, to=to, when=when.group(0),
-                     month_day=md, recurring=dates.recurrence(when.group(0)) or dates.recurrence(sentence))
-    if p := provenance(para.lines):
-        item.provenance["when"] = p
-    return item
+    out = []
+    for when in _WHEN.finditer(sentence):
+        md = dates.month_day(when.group(0))
+        if md is None:
+            continue
+        item = Reporting(who=who[:1].upper() + who[1:] if who else None, to=to, when=when.group(0),
+                         month_day=md,
+                         recurring=dates.recurrence(when.group(0)) or dates.recurrence(sentence))
+        if p := provenance(para.lines):
+            item.provenance["when"] = p
+        out.append(item)
+    return out
 
 
 def extract_reporting(layout: Layout) -> list[Reporting]:
@@ -61,8 +63,8 @@ def extract_reporting(layout: Layout) -> list[Reporting]:
     for section in layout.sections:
         for para in section.paras:
             for sentence in _sentences(para.text):
-                item = _reporting(sentence, para, owners.get(id(para)))
-                if item and item.month_day not in seen:
-                    seen.add(item.month_day or "")
-                    out.append(item)
+                for item in _reportings(sentence, para, owners.get(id(para))):
+                    if item.month_day not in seen:
+                        seen.add(item.month_day or "")
+                        out.append(item)
     return out
