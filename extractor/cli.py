@@ -160,6 +160,49 @@ def extract(files: tuple[Path, ...], json_out: Path | None, out_dir: Path | None
 
 
 @main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--programme", default="1687", show_default=True,
+              help="Programme id (a file under extractor/data/programmes/) or a programme JSON path.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for report.html, report.xlsx and one CSV per table.")
+@_ocr_options
+def compare(files: tuple[Path, ...], programme: str, out_dir: Path, **flags: Any) -> None:
+    """Compare plans (source documents or record JSON files) against a national programme."""
+    from extractor.compare import compare as run_compare
+
+    options = _make_options(**flags)
+
+    def work(_: Path) -> None:
+        report = run_compare(list(files), out_dir, programme, options=options)
+        _err(f"kehoach: report of {len(files)} plan(s) written to {out_dir}/report.html")
+        del report
+
+    sys.exit(_run_batch([out_dir], work))
+
+
+@main.command()
+@click.option("--programme", default="1687", show_default=True, help="Programme the plan implements.")
+@click.option("--province", required=True, help='Province drafting the plan, e.g. "Cao Bằng".')
+@click.option("--from", "inputs", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Existing provincial plans (documents or record JSON) to harmonise; repeatable.")
+@click.option("--context", "context_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="YAML/JSON file overriding any context value.")
+@click.option("--template", default=None, help="Built-in template name or a drafter's template file.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Output file; the format follows the suffix (.docx, .md, .html, .pdf).")
+def draft(programme: str, province: str, inputs: tuple[Path, ...], context_file: Path | None,
+          template: str | None, out: Path) -> None:
+    """Generate a harmonised implementation-plan draft in the official format."""
+    from extractor.draft import draft as run_draft
+
+    def work(_: Path) -> None:
+        written = run_draft(programme, province, list(inputs), out, context_file, template)
+        _err(f"kehoach: draft written to {written}")
+
+    sys.exit(_run_batch([out], work))
+
+
+@main.command()
 def schema() -> None:
     """Print the JSON Schema of the plan record."""
     from schemas.plan import plan_json_schema
