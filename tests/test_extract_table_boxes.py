@@ -42,7 +42,8 @@ def _doc() -> DocumentText:
 def test_cells_recovered_from_word_positions():
     plan = extract_plan(_doc())
     first, second = plan.tasks
-    assert (first.number, first.group, first.title) == ("1", "Hạ tầng số", "Xây dựng trung tâm dữ liệu của tỉnh")
+    assert (first.number, first.group) == ("1", "Hạ tầng số")
+    assert first.title == "Xây dựng trung tâm dữ liệu của tỉnh"
     assert first.lead == ["Sở Khoa học và Công nghệ"]
     assert first.coordinators == ["Sở Tài chính", "Công an tỉnh"]
     assert (first.deadline.start, first.deadline.end) == ("2027", "2027")
