@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,6 +12,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_UPGRADE_LOCK = threading.Lock()
 
 
 def rowcount(result: Any) -> int:
@@ -58,7 +60,9 @@ def upgrade(engine: Engine) -> None:
     """Bring the database schema to the newest migration."""
     from alembic import command
 
-    with engine.connect() as conn:
+    # Alembic keeps its running context in module globals: one upgrade at a time per process.
+    with _UPGRADE_LOCK, engine.connect() as conn:
+        conn.execution_options(kehoach_write=True)  # SQLite: BEGIN IMMEDIATE serialises processes
         command.upgrade(alembic_config(conn), "head")
         conn.commit()
 
