@@ -165,6 +165,7 @@ def test_arbitrary_text_never_crashes(text):
     "I. NHIỆM VỤ", "1. Sở Tài chính", "- Chủ trì: UBND tỉnh", "Thời gian thực hiện: Năm 2026",
     "TT Nhiệm vụ Chủ trì Phối hợp", "II", "2.", "KẾ HOẠCH", "Số: 12/KH-UBND", "V. TỔ CHỨC THỰC HIỆN",
     "Kinh phí: 1.000 triệu đồng", "", "\f", "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN", "Từ năm",
+    "Kế hoạch này áp dụng", "Phụ lục 02: KINH PHÍ", "3.1. Mục tiêu cụ thể", "a) Nội dung",
 ]), max_size=40))
 def test_plan_shaped_noise_never_crashes(lines):
     plan = extract_plan(doc_from_text("\n".join(lines)))
@@ -253,3 +254,8 @@ def test_budget_total_preferred_and_several_report_dates():
     assert plan.budget is not None and plan.budget.total_million_vnd == 1234.567
     assert [(r.month_day, r.who, r.to) for r in plan.reporting] == [
         ("06-15", "Sở Y tế", "Sở Nội vụ"), ("12-15", "Sở Y tế", "Sở Nội vụ")]
+
+
+def test_type_word_in_a_sentence_is_not_the_document_type():
+    plan = extract_plan(doc_from_text("Kế hoạch này được ban hành\nSố: 12/KH-UBND\nKẾ HOẠCH\nVề phòng cháy"))
+    assert (plan.document.doc_type, plan.document.title) == ("Kế hoạch", "Về phòng cháy")

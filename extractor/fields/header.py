@@ -74,7 +74,7 @@ def _doc_type(lines: list[SrcLine]) -> tuple[str | None, str, int]:
             rest = line.text[len(type_key):]
             if head.isupper() or re.match(r"^\s*\d*\s*:", rest):
                 inline = re.sub(r"^\s*\d*\s*:\s*", "", rest).strip()
-            return name, inline if any(c.isalpha() for c in inline) else "", i
+                return name, inline if any(c.isalpha() for c in inline) else "", i
     return None, "", -1
 
 
@@ -86,9 +86,7 @@ def _title(lines: list[SrcLine], type_index: int, inline: str) -> tuple[str | No
     taken: list[SrcLine] = []
     for line in lines[type_index + 1:]:
         key = _key(line.text)
-        if taken and (line.blank_before or _BASIS.match(key)) or key.startswith(("(KEM THEO", "SO:")):
-            break
-        if _BASIS.match(key):
+        if _BASIS.match(key) or key.startswith(("(KEM THEO", "SO:")) or (taken and line.blank_before):
             break
         taken.append(line)
     text = join(taken).strip("-_ ")
