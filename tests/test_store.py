@@ -212,11 +212,15 @@ def test_failing_extractor_marks_job_failed(store, settings, monkeypatch):
 
 def test_corrections_pairs_use_source_reading(store, settings):
     doc = _extracted(store, settings)
-    repo.save_field(store, doc.id, "document.title", "Triển khai Chương trình thư viện cơ sở", 1, ALICE)
+    title = small_record()["document"]["title"].replace("mô hình", "mô hinh")  # a mark fixed
+    repo.save_field(store, doc.id, "document.title", title, 1, ALICE)
+    repo.save_field(store, doc.id, "document.number", "167/KH-UBND", 1, ALICE)
+    repo.save_field(store, doc.id, "document.issuer", "UBND tỉnh", 1, ALICE)  # new wording: no source
     repo.save_field(store, doc.id, "tasks.0.lead", ["Sở Tài chính"], 1, ALICE)  # a list: not a line
     pairs = list(repo.corrections(store))
-    assert pairs == [{"original": small_record()["document"]["provenance"]["title"]["original"],
-                      "corrected": "Triển khai Chương trình thư viện cơ sở"}]
+    assert pairs == [{"original": "166/KH-UBND", "corrected": "167/KH-UBND"},  # label "So:" cut off
+                     {"original": small_record()["document"]["provenance"]["title"]["original"],
+                      "corrected": title}]
 
 
 def test_revisions_unique_per_field_version(store, settings):

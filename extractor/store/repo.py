@@ -257,8 +257,9 @@ def current_record(store: Store, document_id: int) -> dict[str, Any]:
 def corrections(store: Store) -> Iterable[dict[str, str]]:
     """Reviewer corrections of text fields as ``{"original", "corrected"}`` line pairs.
 
-    ``original`` is the source reading before restoration when provenance keeps it, else the
-    machine value; the restoration model's learning command reads these pairs.
+    ``original`` is the source reading before restoration (provenance), cut to the tokens the
+    machine value came from; the restoration model's learning command reads these pairs.
+    Corrections that change the wording, not just its marks, are left out: nothing to align.
     """
     newer = aliased(Extraction)
     with store.read() as s:
@@ -275,10 +276,28 @@ def corrections(store: Store) -> Iterable[dict[str, str]]:
             continue
         if value == machine:
             continue
-        prov = rec.provenance(record, field.path) or {}
-        source = prov.get("original")
-        original = source if isinstance(source, str) else machine
-        yield {"original": " ".join(original.split()), "corrected": value}
+        source = (rec.provenance(record, field.path) or {}).get("original")
+        original = _source_window(source if isinstance(source, str) else machine, machine, value)
+        if original is not None:
+            yield {"original": original, "corrected": value}
+
+
+def _source_window(source: str, machine: str, corrected: str) -> str | None:
+    """The tokens of ``source`` that were read as ``machine``, aligned one-to-one with ``corrected``.
+
+    A provenance span may carry its label (``Số: 166/KH-UBND`` for the number); the learner
+    aligns token by token, so only a window that restores to the machine value and has as
+    many tokens as the correction is a usable pair.
+    """
+    from extractor.vietnamese import strip_diacritics
+
+    tokens, want = source.split(), strip_diacritics(" ".join(machine.split())).lower()
+    size = len(corrected.split())
+    for start in range(len(tokens) - size + 1):
+        window = " ".join(tokens[start:start + size])
+        if strip_diacritics(window).lower() == want:
+            return window
+    return None
 
 
 def user_by_name(store: Store, username: str) -> User | None:
