@@ -6,6 +6,7 @@ Everything comes from sources on this machine (extractor/restore/corpus.py, SOUR
     ngrams.tsv.gz   syllable 1-, 2- and 3-gram counts (weighted; government seeds count most)
     channel.tsv     what ``tesseract -l eng`` printed for each syllable (garbled → clean counts)
     charmap.tsv     spelling rules behind those readings, ``6``→``o``, ``ir``→``u`` (unseen garbles)
+    case.tsv        per syllable: Title-case uses inside sentences / all uses there (names)
     acronyms.tsv    upper-case codes by their unaccented spelling (QD → QĐ, HDND → HĐND)
     meta.json       what went in
 
@@ -30,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from extractor.restore import corpus, synth  # noqa: E402
-from extractor.restore.tokens import BOS, OTHER, is_compound, key_of, lm_token, sentence_tokens, split_chunk  # noqa: E402
+from extractor.restore.tokens import (  # noqa: E402
+    BOS, OTHER, is_compound, key_of, lm_token, mid_sentence, sentence_tokens, split_chunk)
 from extractor.vietnamese import is_syllable, normalize  # noqa: E402
 
 # How much each source counts: the government seeds are the domain we serve.
@@ -86,6 +88,25 @@ def write_ngrams(grams: list[Counter], path: Path, min_tri: int) -> None:
                     continue
                 key = gram if n == 1 else " ".join(gram)
                 f.write(f"{n}\t{key}\t{c}\n")
+
+
+def count_case(texts: list[tuple[str, int, str]]) -> dict[str, list[int]]:
+    """Per syllable: how often it is written Title-case inside a sentence, out of all mid-sentence uses.
+
+    Capitals mid-sentence mark names and agencies (``Sở``, ``Cục``, ``Sơn La``), so the
+    decoder can tell ``La`` (a place) from ``là`` (a verb).
+    """
+    out: dict[str, list[int]] = {}
+    for _, weight, text in texts:
+        for line in text.split("\n"):
+            parts = [split_chunk(chunk) for chunk in line.split()]
+            for (_, core, _), mid in zip(parts, mid_sentence(parts)):
+                tok = lm_token(core)
+                if mid and tok not in (OTHER, "<n>") and not core.isupper():
+                    row = out.setdefault(tok, [0, 0])
+                    row[0] += weight * core[0].isupper()
+                    row[1] += weight
+    return out
 
 
 def aligned_tokens(garbled: str, clean: str):
@@ -153,6 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     grams = count_ngrams(texts, corpus.word_lists())
     write_ngrams(grams, args.out / "ngrams.tsv.gz", args.min_trigram)
     print(f"n-grams: {[len(g) for g in grams]} ({time.time() - t0:.0f}s)", file=sys.stderr)
+    case = count_case([t for t in texts if t[0].startswith(("seed", "vlsp"))])
+    (args.out / "case.tsv").write_text("".join(f"{s}\t{a}\t{b}\n" for s, (a, b) in sorted(case.items())),
+                                       encoding="utf-8")
     if args.lm_only:
         return 0
 

@@ -15,11 +15,11 @@ import re
 from extractor.restore.model import NUM_ID, OTHER_ID, Model
 from extractor.restore.tokens import key_of
 
-MAX_CANDIDATES = 8
+MAX_CANDIDATES = 10
 _ASCII_WORD = re.compile(r"^[a-z]+$")
 # Log-probabilities of channel events the tables cannot count.
 KEEP_UNKNOWN = math.log(1e-5)  # an unknown token really was that token (a name, a code)
-UNSEEN = math.log(0.05)  # a reading reached by spelling rules, never seen whole in training
+UNSEEN = math.log(0.02)  # a reading reached by spelling rules, never seen whole in training
 
 Cands = tuple[tuple[int, ...], tuple[float, ...]]
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import heapq
 import math
+from operator import itemgetter
 
 from extractor.restore.model import BOS_ID, Model
 
-BEAM = 12
+BEAM = 24
+MARGIN = 10.0
 LM_WEIGHT = 1.0
 _NEG = -1e30
+_score = itemgetter(1)
 
 
 def lm(model: Model, a: int, b: int, c: int) -> float:
@@ -37,20 +41,25 @@ def viterbi(model: Model, cands: list[tuple[int, ...]], chans: list[tuple[float,
         back: dict[tuple[int, int], tuple[int, int]] = {}
         for (p2, p1), s in states.items():
             ab = p2 * v + p1
-            bo2 = bow2.get(ab, 0.0)
+            bo2 = bow2.get(ab)  # None: this context starts no kept trigram, skip that lookup
             b1 = p1 * v
+            bo1 = bow1[p1]
+            abv = ab * v
             for j, c in enumerate(ids):
-                p = tri.get(ab * v + c)
+                p = tri.get(abv + c) if bo2 is not None else None
                 if p is None:
                     p = bi.get(b1 + c)
-                    p = bo2 + (p if p is not None else bow1[p1] + uni[c])
+                    p = (bo2 or 0.0) + (p if p is not None else bo1 + uni[c])
                 sc = s + lm_weight * p + chs[j]
                 k = (p1, c)
                 if sc > new.get(k, _NEG):
                     new[k] = sc
                     back[k] = (p2, j)
         if len(new) > BEAM:
-            new = dict(sorted(new.items(), key=lambda kv: -kv[1])[:BEAM])
+            new = dict(heapq.nlargest(BEAM, new.items(), key=_score))
+        floor = max(new.values()) - MARGIN
+        if min(new.values()) < floor:  # states this far behind never come back
+            new = {k: sc for k, sc in new.items() if sc >= floor}
         states = new
         backs.append(back)
     if not backs:

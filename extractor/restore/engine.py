@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from extractor.restore import candidates as cand_mod
 from extractor.restore import decode
 from extractor.restore.model import NUM_ID, OTHER_ID, Model
-from extractor.restore.tokens import BREAK_CHARS, CHUNK_RE, apply_case, case_of, has_letter, is_compound, split_chunk
+from extractor.restore.tokens import (
+    BREAK_CHARS, CHUNK_RE, apply_case, case_of, has_letter, is_compound, mid_sentence, split_chunk)
 from extractor.vietnamese import has_marks, normalize
 
 _GARBLE_RE = re.compile(r"[^\W_]*(?:\d[^\W\d_]|[^\W\d_]\d|[&@$¢£¥§¼½¾|])")
 _ACRONYM_RE = re.compile(r"[A-Z]{2,}")
 PASS_MARKED = 0.4  # share of words with valid marks above which a line is already Vietnamese
 PASS_GARBLED = 0.2  # ... unless this share of its words looks like OCR garble
+CASE_WEIGHT = 1.0
 OCR_DOC = 0.01  # share of garbled words above which every restored line is read as OCR
 
 
@@ -35,6 +37,7 @@ class Tok:
     core: str
     trail: str
     restorable: bool
+    mid: bool = False
     out: str = ""
     conf: float = 1.0
     alts: tuple[str, ...] = ()
@@ -52,11 +55,10 @@ def tokenize(lines: list[str]) -> list[list[Tok]]:
     """Chunks of every line, with the cores that may be re-spelt marked restorable."""
     out = []
     for n, line in enumerate(lines):
-        row = []
-        for m in CHUNK_RE.finditer(line):
-            lead, core, trail = split_chunk(m.group(0))
-            ok = has_letter(core) and not is_compound(core)
-            row.append(Tok(n, m.start(), lead, core, trail, ok))
+        spans = [(m.start(), split_chunk(m.group(0))) for m in CHUNK_RE.finditer(line)]
+        mids = mid_sentence([parts for _, parts in spans])
+        row = [Tok(n, start, lead, core, trail, has_letter(core) and not is_compound(core), mid)
+               for (start, (lead, core, trail)), mid in zip(spans, mids)]
         out.append(row)
     return out
 
@@ -79,8 +81,9 @@ def line_kind(model: Model, toks: list[Tok]) -> str:
 
 
 def restore_lines(model: Model, lines: list[str], with_conf: bool = False,
-                  lm_weight: float = decode.LM_WEIGHT) -> tuple[list[str], list[list[Tok]], list[str]]:
+                  lm_weight: float | None = None) -> tuple[list[str], list[list[Tok]], list[str]]:
     """Restored lines, their tokens and each line's kind."""
+    lm_weight = decode.LM_WEIGHT if lm_weight is None else lm_weight
     rows = tokenize(lines)
     kinds = [line_kind(model, row) for row in rows]
     n_words = sum(1 for row in rows for t in row if t.restorable)
@@ -125,6 +128,10 @@ def _decode(model: Model, segment: list[tuple[Tok, str]], with_conf: bool, lm_we
     for tok, mode in segment:
         if tok.restorable and mode != "fixed":
             ids, chs = cand_mod.candidates(model, tok.core.lower(), mode)
+            if tok.mid and len(ids) > 1 and not tok.core.isupper():
+                # A capital inside a sentence marks a name or an agency (Sơn La, Sở, Cục).
+                case = model.title_lp if tok.core[:1].isupper() else model.lower_lp
+                chs = tuple(c + CASE_WEIGHT * case[i] for c, i in zip(chs, ids))
         else:
             ids, chs = (_context_id(model, tok.core),), (0.0,)
         cands.append(ids)

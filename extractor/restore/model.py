@@ -47,6 +47,8 @@ class Model:
     chan_tot: dict[int, int]
     rules: dict[str, list[tuple[str, float]]]
     acronyms: dict[str, str]
+    title_lp: list[float]  # log P(written Title-case | syllable, mid-sentence)
+    lower_lp: list[float]
     cache: dict = field(default_factory=dict)
 
     @property
@@ -128,6 +130,7 @@ def build(data: Path, overlay: Path | None) -> Model:
         by_key={k: tuple(sorted(vs, key=lambda i: -uni[i])) for k, vs in by_key.items()},
         chan=dict(chan), chan_tot=dict(chan_tot), rules=_rules(data / "charmap.tsv"),
         acronyms={k: f for k, f in _tsv_rows(data / "acronyms.tsv")},
+        **_case(data / "case.tsv", ids),
     )
 
 
@@ -156,6 +159,19 @@ def _interpolated(rows, v: int, n: int, lower) -> tuple[dict[int, float], dict[i
     return table, {ctx: math.log(min(g, 1.0)) for ctx, g in gamma.items()}
 
 
+def _case(path: Path, ids: dict[str, int]) -> dict[str, list[float]]:
+    title = [math.log(0.1)] * len(ids)
+    lower = [math.log(0.9)] * len(ids)
+    for syl, t, n in _tsv_rows(path):
+        i = ids.get(syl)
+        if i is not None:
+            t_, n_ = float(t), float(n)
+            # A Beta prior (mean 0.1, weight 4) keeps a syllable seen a few times from deciding.
+            title[i] = math.log((t_ + 0.4) / (n_ + 4.0))
+            lower[i] = math.log((n_ - t_ + 3.6) / (n_ + 4.0))
+    return {"title_lp": title, "lower_lp": lower}
+
+
 def _rules(path: Path) -> dict[str, list[tuple[str, float]]]:
     """Observed substring → (unaccented rewrite, log-prob); plain letters also map to themselves."""
     counts: dict[str, dict[str, float]] = defaultdict(dict)
@@ -168,9 +184,9 @@ def _rules(path: Path) -> dict[str, list[tuple[str, float]]]:
         # Two-character rewrites have no identity count; 50 stands in for it.
         tot = sum(row.values()) + (50.0 if len(a) > 1 else 0.0)
         best = [(b, math.log(c / tot)) for b, c in row.items()
-                if (b == "" or b.isascii() and b.isalpha()) and c / tot >= 0.01 and c >= 2]
+                if (b == "" or b.isascii() and b.isalpha()) and c / tot >= 0.001 and c >= 2]
         if best:
-            out[a] = sorted(best, key=lambda x: -x[1])[:4]
+            out[a] = sorted(best, key=lambda x: -x[1])[:5]
     return out
 
 

@@ -96,12 +96,12 @@ def ocr_page(lines: list[str], style_i: int, cache: Path) -> list[str]:
     return out
 
 
-def ocr_pairs(texts: list[str], cache: Path, jobs: int = 2) -> Iterator[tuple[str, str]]:
-    """(garbled line, clean line) for every printed line of ``texts``."""
+def ocr_pairs(texts: list[str], cache: Path, jobs: int = 2, styles: int = 2) -> Iterator[tuple[str, str]]:
+    """(garbled line, clean line) for every printed line of ``texts``, each page in ``styles`` scans."""
     cache.mkdir(parents=True, exist_ok=True)
-    # The style is a function of the page, so leaving a text out never re-OCRs the others.
-    work = [(page, random.Random("\n".join(page)).randrange(len(_STYLES)))
-            for text in texts for page in pages_of(text)]
+    # Styles are a function of the page, so leaving a text out never re-OCRs the others.
+    work = [(page, style) for text in texts for page in pages_of(text)
+            for style in random.Random("\n".join(page)).sample(range(len(_STYLES)), styles)]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         results = pool.map(lambda w: ocr_page(w[0], w[1], cache), work)
         for (page, _), read in zip(work, results):

@@ -107,3 +107,15 @@ def apply_case(word: str, shape: str) -> str:
 def key_of(word: str) -> str:
     """The candidate-table key: lower case with every mark removed (``Đẩy`` → ``day``)."""
     return strip_diacritics(word.lower())
+
+
+def mid_sentence(parts: list[tuple[str, str, str]]) -> list[bool]:
+    """For each (lead, core, trail) of a line: does it follow a word of the same sentence?
+
+    Only there does a capital say "name" (``Sơn La``), not "start of sentence or item".
+    """
+    out, prev_ok = [], False
+    for lead, core, trail in parts:
+        out.append(prev_ok and not lead and core[:1].isalpha())
+        prev_ok = core[:1].isalpha() and not BREAK_CHARS.intersection(trail)
+    return out
