@@ -259,3 +259,13 @@ def test_budget_total_preferred_and_several_report_dates():
 def test_type_word_in_a_sentence_is_not_the_document_type():
     plan = extract_plan(doc_from_text("Kế hoạch này được ban hành\nSố: 12/KH-UBND\nKẾ HOẠCH\nVề phòng cháy"))
     assert (plan.document.doc_type, plan.document.title) == ("Kế hoạch", "Về phòng cháy")
+
+
+def test_content_section_and_lettered_targets():
+    text = ("KẾ HOẠCH\nVề giáo dục\n\nI. MỤC TIÊU\na) Mục tiêu chung\n"
+            "- Nâng cao chất lượng.\nb) Mục tiêu cụ thể\n- Đến năm 2027, 95% trường đạt chuẩn.\n"
+            "c) Yêu cầu\n- Đạt 100% vào năm 2030 theo lộ trình.\n\nII. NỘI DUNG THỰC HIỆN\n"
+            "1. Rà soát mạng lưới trường lớp\n2. Bồi dưỡng giáo viên\n")
+    plan = extract_plan(doc_from_text(text))
+    assert [t.title for t in plan.tasks] == ["Rà soát mạng lưới trường lớp", "Bồi dưỡng giáo viên"]
+    assert [(t.year, t.value) for t in plan.targets] == [(2027, 95.0)]

@@ -28,10 +28,11 @@ def target_paras(layout: Layout) -> list[Para]:
         if "MUC TIEU" not in section.key and "CHI TIEU" not in section.key:
             continue
         for i, para in enumerate(section.paras):
-            if para.kind in ("num", "sub") and re.search(r"(MUC|CHI) TIEU CU THE", para.key):
+            if para.kind in ("num", "sub", "letter") and re.search(r"(MUC|CHI) TIEU CU THE", para.key):
+                stop = ("num", "sub", "roman") + (("letter",) if para.kind == "letter" else ())
                 out = []
                 for nxt in section.paras[i + 1:]:
-                    if nxt.kind in ("num", "sub", "roman"):
+                    if nxt.kind in stop:
                         break
                     out.append(nxt)
                 return out

@@ -33,7 +33,9 @@ _LABELS = (
 def task_section_paras(layout: Layout) -> list[Para]:
     """Paragraphs of the tasks section (Nhiệm vụ / giải pháp)."""
     section = (find_section(layout, "NHIEM VU", exclude=("TO CHUC THUC HIEN",))
-               or find_section(layout, "GIAI PHAP", exclude=("TO CHUC THUC HIEN",)))
+               or find_section(layout, "GIAI PHAP", exclude=("TO CHUC THUC HIEN",))
+               or find_section(layout, "NOI DUNG", exclude=("TO CHUC THUC HIEN", "MUC DICH"))
+               or find_section(layout, "HOAT DONG", exclude=("TO CHUC THUC HIEN", "MUC DICH")))
     return section.paras if section else []
 
 
