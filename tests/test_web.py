@@ -117,6 +117,17 @@ def test_wrong_password_and_missing_csrf_refused(app):
     assert c.get("/documents", follow_redirects=False).status_code == 303
 
 
+def test_repeated_wrong_passwords_throttled(app):
+    c = TestClient(app)
+    token = csrf_of(c, "/login")
+    codes = [c.post("/login", data={"username": "ron", "password": f"sai-{i}", "csrf": token}).status_code
+             for i in range(6)]
+    assert codes == [401] * 5 + [429]
+    r = c.post("/login", data={"username": "ron", "password": PASSWORD, "csrf": token})
+    assert r.status_code == 429 and "quá nhiều lần" in r.text
+    assert client(app, "rita").get("/documents").status_code == 200  # others unaffected
+
+
 def test_reviewer_cannot_act_as_admin(app):
     c = client(app, "ron")
     assert c.get("/admin/users").status_code == 403

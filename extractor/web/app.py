@@ -17,7 +17,7 @@ from extractor.errors import KehoachError
 from extractor.settings import Settings, load_settings
 from extractor.store import open_store
 from extractor.store.errors import FieldConflictError, LockedError, NotFoundError, UploadRejectedError
-from extractor.web.auth import CsrfFailed, Forbidden, LoginRequired
+from extractor.web.auth import CsrfFailed, Forbidden, LoginRequired, LoginThrottle
 from extractor.web.render import make_env, render
 
 log = logging.getLogger("kehoach.web")
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="kehoach", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings, app.state.store, app.state.jinja = settings, store, make_env()
+    app.state.login_throttle = LoginThrottle()
     app.add_middleware(SessionMiddleware, secret_key=settings.signing_key(), session_cookie="kehoach_session",
                        max_age=12 * 3600, same_site="lax", https_only=settings.secure_cookies)
     _guards(app, settings)

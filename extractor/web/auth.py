@@ -101,3 +101,45 @@ def pop_flash(request: Request) -> tuple[str, str] | None:
     """The pending one-time message."""
     item = request.session.pop("flash", None)
     return (item[0], item[1]) if item else None
+
+
+class LoginThrottle:
+    """Refuse a name from one address after ``limit`` failed passwords within ``window_s``.
+
+    Keyed by (name, address) so a guesser cannot lock a colleague out from elsewhere; kept in
+    memory (one review app per data dir), forgotten on restart.
+    """
+
+    def __init__(self, limit: int = 5, window_s: float = 900.0):
+        import threading
+
+        self.limit, self.window_s = limit, window_s
+        self._fails: dict[tuple[str, str], list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: tuple[str, str], now: float) -> list[float]:
+        fails = [t for t in self._fails.get(key, []) if now - t < self.window_s]
+        self._fails[key] = fails
+        return fails
+
+    def blocked(self, name: str, address: str) -> bool:
+        """Whether this name is refused from this address now."""
+        import time
+
+        with self._lock:
+            return len(self._recent((name.strip().lower(), address), time.monotonic())) >= self.limit
+
+    def failed(self, name: str, address: str) -> None:
+        """Count one wrong password."""
+        import time
+
+        with self._lock:
+            key = (name.strip().lower(), address)
+            self._recent(key, time.monotonic()).append(time.monotonic())
+            if len(self._fails) > 10_000:  # bound memory under a spray of names
+                self._fails.clear()
+
+    def succeeded(self, name: str, address: str) -> None:
+        """Forget the failures of a name that got in."""
+        with self._lock:
+            self._fails.pop((name.strip().lower(), address), None)

@@ -36,9 +36,15 @@ async def login(request: Request) -> Response:
     form = await request.form()
     check_csrf(request, form)
     username, password = str(form.get("username") or ""), str(form.get("password") or "")
+    throttle, address = request.app.state.login_throttle, request.client.host if request.client else "-"
+    if throttle.blocked(username, address):
+        return render(request, "login.html", 429, username=username,
+                      error="Đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút.")
     user = await run_in_threadpool(authenticate, request.app.state.store, username, password)
     if user is None:
+        throttle.failed(username, address)
         return render(request, "login.html", 401, error="Sai tên đăng nhập hoặc mật khẩu.", username=username)
+    throttle.succeeded(username, address)
     sign_in(request, user)
     return RedirectResponse("/documents", status_code=303)
 
