@@ -185,6 +185,27 @@ def test_upload_too_large_refused(app, settings):
     assert "giới hạn" in r.text and repo.list_documents(app.state.store) == []
 
 
+def test_chunked_body_over_limit_refused(settings, store):
+    from extractor.settings import Settings
+
+    small = Settings(**{**settings.model_dump(), "max_upload_mb": 1})
+    create_user(store, "cloe", PASSWORD, "clerk")
+    application = create_app(small)
+    c = client(application, "cloe")
+    token = csrf_of(c, "/upload")
+
+    def body():  # a generator: sent chunked, no Content-Length
+        yield b"--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + token.encode() + b"\r\n"
+        yield b"--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"x.pdf\"\r\n\r\n%PDF-"
+        for _ in range(24):
+            yield b"0" * (1 << 20)
+
+    r = c.post("/upload", content=body(), headers={"content-type": "multipart/form-data; boundary=b"})
+    assert r.status_code == 400 and "yêu cầu lớn hơn giới hạn" in r.text
+    assert repo.list_documents(application.state.store) == []
+    application.state.store.dispose()
+
+
 def test_clerk_and_policy_cannot_edit(app, tmp_path):
     doc_id = uploaded(app, tmp_path)
     for name in ("cloe", "poli"):

@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from extractor.errors import KehoachError
 from extractor.settings import Settings, load_settings
@@ -58,8 +59,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+class BodyLimit:
+    """Refuse request bodies over ``limit`` bytes, also when sent chunked without a length."""
+
+    def __init__(self, app: ASGIApp, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: D102
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise UploadRejectedError(f"yêu cầu lớn hơn giới hạn {self.limit // (1 << 20)} MB")
+            return message
+
+        await self.app(scope, counted, send)
+
+
 def _guards(app: FastAPI, settings: Settings) -> None:
     limit = settings.max_upload_mb * 1024 * 1024 * 20 + (1 << 20)  # 20 files a request
+    app.add_middleware(BodyLimit, limit=limit)
 
     @app.middleware("http")
     async def _headers(request: Request, call_next):  # type: ignore[no-untyped-def]
