@@ -91,23 +91,61 @@ class PdfSource:
         return page, quality
 
     def render(self, index: int) -> tuple[Image.Image, int]:
-        """Rasterise one page, grayscale, at ``dpi`` (lowered to stay under ``max_pixels``)."""
+        """One page as a grayscale image: the scan itself when the page is one, else rasterised."""
         import pypdfium2 as pdfium
 
         pdf = pdfium.PdfDocument(str(self.path), password=self.password)
         try:
             page = pdf[index]
-            width, height = page.get_size()
-            dpi = self.dpi
-            while dpi > 72 and (width * dpi / 72) * (height * dpi / 72) > self.max_pixels:
-                dpi = int(dpi * 0.8)
-            bitmap = page.render(scale=dpi / 72, grayscale=True)
-            image = bitmap.to_pil().convert("L")
-            bitmap.close()
+            found = _scan_image(page, self.max_pixels)
+            if found is None:
+                found = self._rasterise(page)
             page.close()
         finally:
             pdf.close()
+        return found
+
+    def _rasterise(self, page) -> tuple[Image.Image, int]:
+        width, height = page.get_size()
+        dpi = self.dpi
+        while dpi > 72 and (width * dpi / 72) * (height * dpi / 72) > self.max_pixels:
+            dpi = int(dpi * 0.8)
+        bitmap = page.render(scale=dpi / 72, grayscale=True)
+        image = bitmap.to_pil().convert("L")
+        bitmap.close()
         return image, dpi
+
+
+def _scan_image(page, max_pixels: int) -> tuple[Image.Image, int] | None:
+    """The page's own scan, decoded at its native resolution, when the page is just that.
+
+    A scanned page is one upright image covering the page, plus at most an invisible
+    OCR text layer. Decoding it directly is 3x faster than rasterising the page, and
+    keeps a 200 dpi photocopy at 200 dpi so preprocessing upscales it properly.
+    """
+    import pypdfium2.raw as raw
+
+    if page.get_rotation() % 360:
+        return None
+    images = []
+    for obj in page.get_objects(max_depth=1):
+        if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
+            images.append(obj)
+        elif obj.type != raw.FPDF_PAGEOBJ_TEXT or raw.FPDFTextObj_GetTextRenderMode(obj.raw) != 3:
+            return None  # visible text or drawings over the scan: rasterise everything
+    if len(images) != 1:
+        return None
+    image = images[0]
+    m = image.get_matrix()
+    width, height = page.get_size()
+    px_w, px_h = image.get_px_size()
+    if m.b or m.c or m.a < 0.98 * width or m.d < 0.98 * height or px_w * px_h > max_pixels:
+        return None
+    dpi = round(px_w / (m.a / 72))
+    if not 100 <= dpi <= 600:
+        return None
+    # The bitmap borrows pdfium's buffer: copy it out (convert) and let it be collected.
+    return image.get_bitmap(render=False).to_pil().convert("L"), dpi
 
 
 def _pdf_has_no_pages(path: Path) -> bool:
