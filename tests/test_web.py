@@ -221,7 +221,7 @@ def test_review_page_shows_fields_issues_and_source_box(app, tmp_path):
     doc_id = uploaded(app, tmp_path)
     page = client(app, "ron").get(f"/documents/{doc_id}").text
     assert "Rà soát" in page and "Cần chú ý" in page and "Nhiệm vụ 2 không nêu thời hạn" in page
-    assert "Nhiệm vụ 1 (số 1) " not in page and "Cơ quan chủ trì" in page
+    assert "<legend>Nhiệm vụ 1 (số 1)</legend>" in page and "Cơ quan chủ trì" in page
     number = field(app, doc_id, "document.number")
     box = re.search(rf'id="f{number.id}"\s+class="[^"]*"\s+data-page="1" data-box="([^"]+)"', page)
     left, top, width, height = map(float, box.group(1).split(","))

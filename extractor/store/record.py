@@ -144,6 +144,12 @@ def label(path: str) -> str:
     return " · ".join([head, *rest])
 
 
+def short_label(path: str) -> str:
+    """The label within its section/item box: ``tasks.3.lead`` → ``Cơ quan chủ trì``."""
+    parts = label(path).split(" · ")
+    return " · ".join(parts[1:]) or parts[0]
+
+
 def kind(path: str) -> str:
     """How a field is edited: ``list`` (one item a line), ``number``, ``bool`` or ``text``."""
     last = path.rsplit(".", 1)[-1]

@@ -36,10 +36,12 @@ def review_context(request: Request, doc: Document) -> dict[str, Any]:
     for field in fields:
         prov = rec.provenance(record, field.path)
         text = rec.show_value(field.path, field.value)
-        row = {"field": field, "label": rec.label(field.path), "kind": rec.kind(field.path),
+        original = prov.get("original") if prov else None
+        row = {"field": field, "label": rec.label(field.path), "short": rec.short_label(field.path),
+               "kind": rec.kind(field.path),
                "text": text, "lines": max(2, text.count("\n") + 1),
                "page": prov.get("page") if prov else None, "box": box_percent(prov, sizes),
-               "original": prov.get("original") if prov else None,
+               "original": original if original and original.casefold() != text.casefold() else None,
                "history": list(reversed(history.get(field.id, []))),
                "low": field.confidence is not None and field.confidence < LOW_CONFIDENCE}
         parts = field.path.split(".")
