@@ -157,6 +157,33 @@ def requeue_stale(store: Store, lease_s: float) -> int:
                                   .execution_options(synchronize_session=False)))
 
 
+def requeue_orphans(store: Store) -> int:
+    """Put back at once the running jobs of dead worker processes on this machine (restart)."""
+    host, count = socket.gethostname(), 0
+    with store.read() as s:
+        running = list(s.scalars(select(Job).where(Job.status == "running")))
+    for job in running:
+        owner_host, _, rest = (job.worker or "").partition(":")
+        pid = rest.partition(":")[0]
+        if owner_host != host or not pid.isdigit() or _alive(int(pid)):
+            continue
+        with store.write() as s:
+            count += rowcount(s.execute(_fenced(job).values(status="queued", worker=None, progress=0,
+                                                           message="chờ xử lý lại")
+                                        .execution_options(synchronize_session=False)))
+    return count
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def run_job(store: Store, settings: Settings, job: Job, extractor: Extractor) -> bool:
     """Extract one claimed job's document and store the result; True when it is done."""
     with store.read() as s:
@@ -205,9 +232,15 @@ def work(store: Store, settings: Settings, stop: threading.Event, name: str = ""
     worker = f"{socket.gethostname()}:{os.getpid()}:{name or threading.get_ident()}"
     extractor = load_extractor(settings.extractor)
     done = 0
+    requeue_orphans(store)
     while not stop.is_set():
-        requeue_stale(store, settings.job_lease_s)
-        job = claim(store, worker)
+        try:
+            requeue_stale(store, settings.job_lease_s)
+            job = claim(store, worker)
+        except Exception:  # database away for a moment: keep the worker alive, try again
+            log.exception("job queue unavailable")
+            stop.wait(max(poll_s, 2.0))
+            continue
         if job is None:
             if once:
                 break
