@@ -156,6 +156,7 @@ def test_upload_job_progress_and_list(app, tmp_path):
     listing = c.get("/documents?province=sơn&status=review").text
     assert "166/KH-UBND" in listing and "cần rà soát" in listing and "Danh sách văn bản" in listing
     assert "166/KH-UBND" not in c.get("/documents?province=Hà Nội").text
+    assert "166/KH-UBND" in c.get("/documents?province=SON LA&number=166/kh").text  # no marks, any case
     assert "166/KH-UBND" in c.get("/documents?date=2025-08").text
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import aliased
 
 from extractor.store import record as rec
@@ -68,19 +68,27 @@ def get_document(store: Store, document_id: int) -> Document:
 
 def list_documents(store: Store, province: str = "", number: str = "", date: str = "",
                    status: str = "", limit: int = 200) -> list[Document]:
-    """Documents newest first, filtered by substring of province/number, date prefix, status."""
-    query = select(Document).order_by(Document.id.desc()).limit(limit)
-    if province:
-        query = query.where(func.lower(Document.province).contains(province.lower(), autoescape=True))
-    if number:
-        query = query.where(or_(func.lower(Document.number).contains(number.lower(), autoescape=True),
-                                func.lower(Document.filename).contains(number.lower(), autoescape=True)))
+    """Documents newest first, filtered by province, number, date prefix and status.
+
+    Province and number match with or without diacritics and in any case; SQLite's ``lower``
+    is ASCII-only, so that part is matched here rather than in SQL.
+    """
+    from extractor.vietnamese import strip_diacritics
+
+    def key(text: str | None) -> str:
+        return strip_diacritics(text or "").casefold()
+
+    query = select(Document).order_by(Document.id.desc())
     if date:
         query = query.where(Document.issued_date.startswith(date, autoescape=True))
     if status:
         query = query.where(Document.status == status)
+    want_province, want_number = key(province.strip()), key(number.strip())
     with store.read() as s:
-        return list(s.scalars(query))
+        docs = s.scalars(query)
+        return [d for d in docs
+                if want_province in key(d.province)
+                and (want_number in key(d.number) or want_number in key(d.filename))][:limit]
 
 
 def apply_extraction(s: Any, doc: Document, record: dict[str, Any], job_id: int | None,
