@@ -62,7 +62,8 @@ def seed(shared: Path, sid: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shared", type=Path, default=Path(os.environ.get("KEHOACH_SHARED", ROOT.parent / "shared")))
+    shared = Path(os.environ.get("KEHOACH_SHARED", ROOT.parent / "shared"))
+    ap.add_argument("--shared", type=Path, default=shared)
     ap.add_argument("--reuse", action="store_true", help="reuse eval models already built")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/restore.json")
     args = ap.parse_args(argv)
@@ -79,10 +80,12 @@ def main(argv: list[str] | None = None) -> int:
         speed.setdefault(kind, [0, 0.0])
         speed[kind][0] += tokens
         speed[kind][1] += secs
-        row = {"model": model_dir.name, "tokens": r["tokens"], "syllable_accuracy": round(r["syllable_accuracy"], 4),
+        row = {"model": model_dir.name, "tokens": r["tokens"],
+               "syllable_accuracy": round(r["syllable_accuracy"], 4),
                "case_insensitive": round(r["syllable_accuracy_ci"], 4), "cer": round(r["cer"], 4),
                "input_syllable_accuracy": round(base["syllable_accuracy"], 4)}
-        print(f"{name:28s} {row['syllable_accuracy']:.4f} (input {row['input_syllable_accuracy']:.4f})", flush=True)
+        print(f"{name:28s} {row['syllable_accuracy']:.4f} (input {row['input_syllable_accuracy']:.4f})",
+              flush=True)
         return row
 
     m004 = eval_model("004", args.reuse)
@@ -95,11 +98,12 @@ def main(argv: list[str] | None = None) -> int:
     for sid in ("001", "003"):
         mdir = eval_model(sid, args.reuse)
         clean = seed(args.shared, sid)
-        res[f"unaccented_{sid}"] = run(f"unaccented {sid}", mdir, strip_diacritics(clean), clean, "unaccented")
+        res[f"unaccented_{sid}"] = run(f"unaccented {sid}", mdir, strip_diacritics(clean), clean,
+                                       "unaccented")
         out, secs = restore(mdir, clean)
         before = [t for line in clean.split("\n") for t in line.split()]
         after = [t for line in out for t in line.split()]
-        same = sum(a == b for a, b in zip(before, after)) if len(before) == len(after) else 0
+        same = sum(a == b for a, b in zip(before, after, strict=False)) if len(before) == len(after) else 0
         res[f"passthrough_{sid}"] = {"model": mdir.name, "tokens": len(before),
                                      "unchanged_share": round(same / len(before), 5),
                                      "identical_text": "\n".join(out) == clean}

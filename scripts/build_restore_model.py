@@ -32,13 +32,23 @@ sys.path.insert(0, str(ROOT))
 
 from extractor.restore import corpus, synth  # noqa: E402
 from extractor.restore.tokens import (  # noqa: E402
-    BOS, OTHER, is_compound, key_of, lm_token, mid_sentence, sentence_tokens, split_chunk)
+    BOS,
+    OTHER,
+    is_compound,
+    key_of,
+    lm_token,
+    mid_sentence,
+    sentence_tokens,
+    split_chunk,
+)
 from extractor.vietnamese import is_syllable, normalize  # noqa: E402
 
 # How much each source counts: the government seeds are the domain we serve.
-WEIGHTS = {"seed": 6, "vlsp": 2, "help": 0, "maint": 0, "man": 0, "mo": 0}
+WEIGHTS = {"seed": 6, "vlsp": 2, "admin": 2, "help": 0, "maint": 0, "man": 0, "mo": 0}
 # wordfreq counts as a corpus of this many tokens (unigrams only: it has no context).
 WORDFREQ_TOKENS = 2e5
+# A dictionary word's inner syllable pair counts like this many corpus occurrences.
+DICT_BIGRAM = 1
 _ACRONYM_RE = re.compile(r"\b[A-ZĐ]{2,}\b")
 
 
@@ -46,6 +56,7 @@ def clean_texts(shared: Path, exclude: set[str]) -> list[tuple[str, int, str]]:
     """(name, weight, text) for every clean running text."""
     out = [(name, WEIGHTS["seed"], text) for name, text in corpus.seed_texts(shared, exclude)]
     out += [("vlsp2013-test", WEIGHTS["vlsp"], corpus.vlsp_text()),
+            ("admin-names", WEIGHTS["admin"], corpus.admin_names()),
             ("libreoffice-help-vi", WEIGHTS["help"], corpus.libreoffice_help()),
             ("maint-guide-vi", WEIGHTS["maint"], corpus.maint_guide()),
             ("manpages-vi", WEIGHTS["man"], corpus.manpages()),
@@ -71,7 +82,7 @@ def count_ngrams(texts: list[tuple[str, int, str]], words: list[str]) -> list[Co
         for i, s in enumerate(sylls):
             grams[0][s] += 1
             if i:
-                grams[1][(sylls[i - 1], s)] += 1
+                grams[1][(sylls[i - 1], s)] += DICT_BIGRAM
     for syl, freq in corpus.wordfreq_syllables().items():
         syl = normalize(syl)
         if is_syllable(syl):
@@ -81,7 +92,8 @@ def count_ngrams(texts: list[tuple[str, int, str]], words: list[str]) -> list[Co
 
 def write_ngrams(grams: list[Counter], path: Path, min_tri: int) -> None:
     # mtime=0: the same counts always give the same bytes (diffable, reproducible builds).
-    with gzip.GzipFile(path, "wb", compresslevel=9, mtime=0) as raw, io.TextIOWrapper(raw, encoding="utf-8") as f:
+    with gzip.GzipFile(path, "wb", compresslevel=9, mtime=0) as raw, \
+            io.TextIOWrapper(raw, encoding="utf-8") as f:
         for n, counter in enumerate(grams, 1):
             for gram, c in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])):
                 if n == 3 and c < min_tri:
@@ -100,7 +112,7 @@ def count_case(texts: list[tuple[str, int, str]]) -> dict[str, list[int]]:
     for _, weight, text in texts:
         for line in text.split("\n"):
             parts = [split_chunk(chunk) for chunk in line.split()]
-            for (_, core, _), mid in zip(parts, mid_sentence(parts)):
+            for (_, core, _), mid in zip(parts, mid_sentence(parts), strict=False):
                 tok = lm_token(core)
                 if mid and tok not in (OTHER, "<n>") and not core.isupper():
                     row = out.setdefault(tok, [0, 0])
@@ -114,7 +126,7 @@ def aligned_tokens(garbled: str, clean: str):
     g, c = garbled.split(), normalize(clean).split()
     if len(g) != len(c):
         return
-    for gc, cc in zip(g, c):
+    for gc, cc in zip(g, c, strict=False):
         core_c = split_chunk(cc)[1]
         core_g = split_chunk(gc)[1]
         tok = lm_token(core_c)
@@ -147,7 +159,8 @@ def spelling_rules(obs: str, key: str) -> list[tuple[str, str]]:
 
 
 def acronyms(texts: list[tuple[str, int, str]]) -> dict[str, str]:
-    seen: Counter = Counter(m.group(0) for n, _, t in texts if n.startswith(("seed", "vlsp")) for m in _ACRONYM_RE.finditer(t))
+    seen: Counter = Counter(m.group(0) for n, _, t in texts if n.startswith(("seed", "vlsp"))
+                            for m in _ACRONYM_RE.finditer(t))
     best: dict[str, tuple[int, str]] = {}
     for form, c in seen.items():
         if "Đ" in form and c >= 1:
@@ -174,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     grams = count_ngrams(texts, corpus.word_lists())
     write_ngrams(grams, args.out / "ngrams.tsv.gz", args.min_trigram)
     print(f"n-grams: {[len(g) for g in grams]} ({time.time() - t0:.0f}s)", file=sys.stderr)
-    case = count_case([t for t in texts if t[0].startswith(("seed", "vlsp"))])
+    case = count_case([t for t in texts if t[0].startswith(("seed", "vlsp", "admin"))])
     (args.out / "case.tsv").write_text("".join(f"{s}\t{a}\t{b}\n" for s, (a, b) in sorted(case.items())),
                                        encoding="utf-8")
     if args.lm_only:
@@ -186,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     ocr_src += [corpus.vlsp_text(), normalize(corpus.mo_catalogues()[:150000])]
     pairs = list(synth.ocr_pairs(ocr_src, args.cache, jobs=args.jobs))
     pairs += [(g, c) for gt, ct in corpus.garbled_pairs(args.shared, exclude)
-              for g, c in zip(gt.split("\n"), ct.split("\n"))]
+              for g, c in zip(gt.split("\n"), ct.split("\n"), strict=False)]
     chan, rules = count_channel(pairs)
     with (args.out / "channel.tsv").open("w", encoding="utf-8") as f:
         for (obs, true), c in sorted(chan.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -199,7 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     meta = {"exclude": sorted(exclude), "weights": WEIGHTS, "min_trigram": args.min_trigram,
             "sources": {n: len(t.split()) for n, _, t in texts}, "ocr_line_pairs": len(pairs),
             "channel_pairs": sum(chan.values()), "ngrams": [len(g) for g in grams]}
-    (args.out / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    meta_text = json.dumps(meta, indent=1, ensure_ascii=False) + "\n"
+    (args.out / "meta.json").write_text(meta_text, encoding="utf-8")
     print(f"channel: {len(chan)} pairs from {len(pairs)} lines ({time.time() - t0:.0f}s)", file=sys.stderr)
     return 0
 

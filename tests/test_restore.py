@@ -44,7 +44,7 @@ def test_lines_and_whitespace_kept():
     text = "  Ke hoach  so 12\n\n\tUy ban nhan dan tinh\r\n(trien khai) ,  \n"
     out = restore_text(text)
     assert out.count("\n") == text.count("\n")
-    for a, b in zip(text.split("\n"), out.split("\n")):
+    for a, b in zip(text.split("\n"), out.split("\n"), strict=False):
         assert [len(x) for x in a.split(" ")] == [len(x) for x in b.split(" ")]
         assert [c for c in a if c.isspace()] == [c for c in b if c.isspace()]
 
@@ -69,7 +69,7 @@ def test_seed_001_passes_through(shared):
     before = text.split()
     after = restore_text(text).split()
     assert len(before) == len(after)
-    assert sum(a == b for a, b in zip(before, after)) / len(before) >= 0.999
+    assert sum(a == b for a, b in zip(before, after, strict=False)) / len(before) >= 0.999
 
 
 def test_seed_004_restored(shared):

@@ -7,8 +7,8 @@ from functools import lru_cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extractor.restore import restore_text, restore_tokens
 from extractor.restore import model as restore_model
+from extractor.restore import restore_text, restore_tokens
 from extractor.vietnamese import strip_diacritics
 
 _SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -13,7 +13,6 @@ import math
 import re
 
 from extractor.restore.model import NUM_ID, OTHER_ID, Model
-from extractor.restore.tokens import key_of
 
 MAX_CANDIDATES = 10
 _ASCII_WORD = re.compile(r"^[a-z]+$")

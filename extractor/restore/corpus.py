@@ -46,11 +46,12 @@ def garbled_pairs(shared: Path, exclude: set[str]) -> Iterator[tuple[str, str]]:
 
 
 def vlsp_text() -> str:
-    """underthesea's bundled VLSP 2013 POS test output: news sentences, one word a line."""
+    """Underthesea's bundled VLSP 2013 POS test output: news sentences, one word a line."""
     path = _uts() / "pipeline/pos_tag/models/pos_crf_vlsp2013_20230303/test_output.txt"
     if not path.exists():
         return ""
-    out, sent = [], []
+    out: list[str] = []
+    sent: list[str] = []
     for line in path.read_text(encoding="utf-8").split("\n"):
         if not line.strip():
             if sent:
@@ -117,7 +118,31 @@ def word_lists() -> list[str]:
 
 
 def wordfreq_syllables() -> dict[str, float]:
-    """wordfreq's Vietnamese frequency list (CC-BY-SA 4.0): syllable → frequency."""
+    """Wordfreq's Vietnamese frequency list (CC-BY-SA 4.0): syllable → frequency."""
     from wordfreq import get_frequency_dict
 
     return dict(get_frequency_dict("vi"))
+
+
+def admin_names() -> str:
+    """Vietnam's provinces, districts and wards from underthesea's address data (GPL-3.0).
+
+    Written the way plans cite them (``tỉnh Lai Châu``, ``huyện Phong Điền``), so place
+    names are known syllable sequences and their capitals count as names.
+    """
+    import json
+
+    path = _uts() / "address/data/mapping.json"
+    if not path.exists():
+        return ""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    names = {v["name"] for key in ("province_names", "old_province_names") for v in data[key].values()}
+    for row in data["ward_mapping"]:
+        names.update(row.get(k) or "" for k in ("old_province", "old_district", "old_ward", "new_ward"))
+    out = []
+    for name in sorted(n for n in names if n):
+        unit, _, rest = name.partition(" ")
+        if unit == "Thành" and rest.startswith("phố "):
+            unit, rest = "Thành phố", rest[4:]
+        out.append(f"{unit.lower()} {rest}")
+    return "\n\n".join(out)

@@ -16,7 +16,7 @@ _score = itemgetter(1)
 
 
 def lm(model: Model, a: int, b: int, c: int) -> float:
-    """log P(c | a b) with absolute-discount back-off."""
+    """Log P(c | a b) with absolute-discount back-off."""
     v = model.size
     ab = a * v + b
     p = model.tri.get(ab * v + c)
@@ -36,7 +36,7 @@ def viterbi(model: Model, cands: list[tuple[int, ...]], chans: list[tuple[float,
     # state: (prev id, cur id) -> score; back[i][(p1, c)] = (p2 id, index of c)
     states: dict[tuple[int, int], float] = {(BOS_ID, BOS_ID): 0.0}
     backs: list[dict[tuple[int, int], tuple[int, int]]] = []
-    for ids, chs in zip(cands, chans):
+    for ids, chs in zip(cands, chans, strict=False):
         new: dict[tuple[int, int], float] = {}
         back: dict[tuple[int, int], tuple[int, int]] = {}
         for (p2, p1), s in states.items():
@@ -76,9 +76,9 @@ def viterbi(model: Model, cands: list[tuple[int, ...]], chans: list[tuple[float,
 def confidences(model: Model, cands: list[tuple[int, ...]], chans: list[tuple[float, ...]],
                 best: list[int], lm_weight: float = LM_WEIGHT) -> list[tuple[float, list[int]]]:
     """Per position: posterior of the chosen reading given its neighbours, and the runners-up."""
-    path = [BOS_ID, BOS_ID] + [ids[j] for ids, j in zip(cands, best)]
-    out = []
-    for i, (ids, chs) in enumerate(zip(cands, chans)):
+    path = [BOS_ID, BOS_ID] + [ids[j] for ids, j in zip(cands, best, strict=False)]
+    out: list[tuple[float, list[int]]] = []
+    for i, (ids, chs) in enumerate(zip(cands, chans, strict=False)):
         if len(ids) == 1:
             out.append((1.0, []))
             continue

@@ -16,7 +16,15 @@ from extractor.restore import candidates as cand_mod
 from extractor.restore import decode
 from extractor.restore.model import NUM_ID, OTHER_ID, Model
 from extractor.restore.tokens import (
-    BREAK_CHARS, CHUNK_RE, apply_case, case_of, has_letter, is_compound, mid_sentence, split_chunk)
+    BREAK_CHARS,
+    CHUNK_RE,
+    apply_case,
+    case_of,
+    has_letter,
+    is_compound,
+    mid_sentence,
+    split_chunk,
+)
 from extractor.vietnamese import has_marks, normalize
 
 _GARBLE_RE = re.compile(r"[^\W_]*(?:\d[^\W\d_]|[^\W\d_]\d|[&@$¢£¥§¼½¾|])")
@@ -44,10 +52,12 @@ class Tok:
 
     @property
     def original(self) -> str:
+        """The chunk as it was read."""
         return self.lead + self.core + self.trail
 
     @property
     def restored(self) -> str:
+        """The chunk with its core restored."""
         return self.lead + (self.out or self.core) + self.trail
 
 
@@ -58,7 +68,7 @@ def tokenize(lines: list[str]) -> list[list[Tok]]:
         spans = [(m.start(), split_chunk(m.group(0))) for m in CHUNK_RE.finditer(line)]
         mids = mid_sentence([parts for _, parts in spans])
         row = [Tok(n, start, lead, core, trail, has_letter(core) and not is_compound(core), mid)
-               for (start, (lead, core, trail)), mid in zip(spans, mids)]
+               for (start, (lead, core, trail)), mid in zip(spans, mids, strict=False)]
         out.append(row)
     return out
 
@@ -74,7 +84,8 @@ def line_kind(model: Model, toks: list[Tok]) -> str:
     if not words:
         return "pass"
     marked = sum(1 for w in words if has_marks(w) and model.known(normalize(w).lower()))
-    garbled = sum(1 for w in words if is_garbled(w) or (has_marks(w) and not model.known(normalize(w).lower())))
+    garbled = sum(1 for w in words
+                  if is_garbled(w) or (has_marks(w) and not model.known(normalize(w).lower())))
     if marked >= PASS_MARKED * len(words) and garbled <= PASS_GARBLED * len(words):
         return "pass"
     return "garbled" if garbled else "plain"
@@ -90,7 +101,7 @@ def restore_lines(model: Model, lines: list[str], with_conf: bool = False,
     n_garbled = sum(1 for row in rows for t in row if t.restorable and is_garbled(t.core))
     doc_ocr = n_words and n_garbled / n_words >= OCR_DOC
     segment: list[tuple[Tok, str]] = []
-    for row, kind in zip(rows, kinds):
+    for row, kind in zip(rows, kinds, strict=False):
         if not row:
             _decode(model, segment, with_conf, lm_weight)
             segment = []
@@ -105,7 +116,7 @@ def restore_lines(model: Model, lines: list[str], with_conf: bool = False,
                 segment = []
     _decode(model, segment, with_conf, lm_weight)
     out = []
-    for line, row, kind in zip(lines, rows, kinds):
+    for line, row, kind in zip(lines, rows, kinds, strict=False):
         for tok in row:
             # Document numbers are repaired everywhere (1687/QD-TTg → 1687/QĐ-TTg); a bare
             # code only on lines being restored.
@@ -131,14 +142,14 @@ def _decode(model: Model, segment: list[tuple[Tok, str]], with_conf: bool, lm_we
             if tok.mid and len(ids) > 1 and not tok.core.isupper():
                 # A capital inside a sentence marks a name or an agency (Sơn La, Sở, Cục).
                 case = model.title_lp if tok.core[:1].isupper() else model.lower_lp
-                chs = tuple(c + CASE_WEIGHT * case[i] for c, i in zip(chs, ids))
+                chs = tuple(c + CASE_WEIGHT * case[i] for c, i in zip(chs, ids, strict=False))
         else:
             ids, chs = (_context_id(model, tok.core),), (0.0,)
         cands.append(ids)
         chans.append(chs)
     best = decode.viterbi(model, cands, chans, lm_weight)
     confs = decode.confidences(model, cands, chans, best, lm_weight) if with_conf else None
-    for k, ((tok, mode), ids, j) in enumerate(zip(segment, cands, best)):
+    for k, ((tok, mode), ids, j) in enumerate(zip(segment, cands, best, strict=False)):
         if not tok.restorable or mode == "fixed":
             continue
         tok.out = _spell(model, tok.core, ids[j])

@@ -53,8 +53,8 @@ def learn(pairs: Iterable[tuple[str, str]], model_dir: str | Path | None = None)
                 grams[("3", f"{seq[i - 2]} {seq[i - 1]} {seq[i]}")] += 1
     if chan or grams:
         root.mkdir(parents=True, exist_ok=True)
-        _merge(root / "channel.tsv", chan, lambda k: k)
-        _merge(root / "ngrams.tsv", grams, lambda k: k)
+        _merge(root / "channel.tsv", chan)
+        _merge(root / "ngrams.tsv", grams)
         model.clear_cache()
     return learnt
 
@@ -63,19 +63,18 @@ def _aligned(original: str, corrected: str):
     a, b = original.split(), corrected.split()
     if len(a) != len(b):
         return
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         obs, true = split_chunk(x)[1], lm_token(split_chunk(y)[1])
         if obs and true not in (BOS, NUM, OTHER) and not is_compound(obs):
             yield obs.lower(), true
 
 
-def _merge(path: Path, counts: Counter, _key) -> None:
-    old: Counter = Counter()
+def _merge(path: Path, counts: Counter) -> None:
+    old: dict[tuple[str, str], float] = dict(counts)
     if path.exists():
         for line in path.read_text(encoding="utf-8").split("\n"):
             if line:
                 a, b, c = line.split("\t")
-                old[(a, b)] += float(c)
-    old.update(counts)
+                old[(a, b)] = old.get((a, b), 0.0) + float(c)
     rows = sorted(old.items(), key=lambda kv: kv[0])
     atomic_write_text(path, "".join(f"{a}\t{b}\t{c:g}\n" for (a, b), c in rows))

@@ -19,7 +19,8 @@ from extractor.restore.tokens import BOS, NUM, OTHER, key_of
 from extractor.vietnamese import is_syllable
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "restore"
-DISCOUNT = 0.7
+# Absolute discount per order (counts are source-weighted, so larger than the textbook 0.75).
+DISCOUNT = {2: 1.0, 3: 3.0}
 # An overlay correction counts like this many corpus occurrences (reviewers are right).
 OVERLAY_WEIGHT = 20
 
@@ -53,6 +54,7 @@ class Model:
 
     @property
     def size(self) -> int:
+        """Number of ids (syllables and classes)."""
         return len(self.syls)
 
     def known(self, word: str) -> bool:
@@ -79,7 +81,8 @@ def _read_counts(data: Path, overlay: Path | None):
 
 def _read_channel(data: Path, overlay: Path | None) -> dict[tuple[str, str], float]:
     chan: dict[tuple[str, str], float] = defaultdict(float)
-    for path, weight in ((data / "channel.tsv", 1), (overlay / "channel.tsv" if overlay else None, OVERLAY_WEIGHT)):
+    paths = ((data / "channel.tsv", 1), (overlay / "channel.tsv" if overlay else None, OVERLAY_WEIGHT))
+    for path, weight in paths:
         if path is None or not path.exists():
             continue
         for line in path.read_text(encoding="utf-8").split("\n"):
@@ -115,7 +118,8 @@ def build(data: Path, overlay: Path | None) -> Model:
         p = bi.get(b * v + c)
         return p if p is not None else bow1_list[b] + uni[c]
 
-    tri, bow2 = _interpolated([((ids[a], ids[b], ids[c]), n) for (a, b, c), n in grams[2].items()], v, 3, lower)
+    tri_rows = [((ids[a], ids[b], ids[c]), n) for (a, b, c), n in grams[2].items()]
+    tri, bow2 = _interpolated(tri_rows, v, 3, lower)
     by_key: dict[str, list[int]] = defaultdict(list)
     for s, i in ids.items():
         if i > 2 and is_syllable(s):
@@ -125,12 +129,13 @@ def build(data: Path, overlay: Path | None) -> Model:
     for (obs, true), c in chan_counts.items():
         chan[obs][ids[true]] = int(round(c))
         chan_tot[ids[true]] += int(round(c))
+    title_lp, lower_lp = _case(data / "case.tsv", ids)
     return Model(
         syls=syls, ids=ids, uni=uni, bi=bi, bow1=bow1_list, tri=tri, bow2=bow2,
         by_key={k: tuple(sorted(vs, key=lambda i: -uni[i])) for k, vs in by_key.items()},
         chan=dict(chan), chan_tot=dict(chan_tot), rules=_rules(data / "charmap.tsv"),
         acronyms={k: f for k, f in _tsv_rows(data / "acronyms.tsv")},
-        **_case(data / "case.tsv", ids),
+        title_lp=title_lp, lower_lp=lower_lp,
     )
 
 
@@ -151,15 +156,16 @@ def _interpolated(rows, v: int, n: int, lower) -> tuple[dict[int, float], dict[i
         ctx_total[ctx] += c
         ctx_types[ctx] += 1
         keyed.append((gram, ctx, c))
-    gamma = {ctx: DISCOUNT * ctx_types[ctx] / tot for ctx, tot in ctx_total.items()}
+    d = DISCOUNT[n]
+    gamma = {ctx: d * ctx_types[ctx] / tot for ctx, tot in ctx_total.items()}
     table = {}
     for gram, ctx, c in keyed:
-        p = max(c - DISCOUNT, 0.0) / ctx_total[ctx] + gamma[ctx] * math.exp(lower(gram[-2], gram[-1]))
+        p = max(c - d, 0.0) / ctx_total[ctx] + gamma[ctx] * math.exp(lower(gram[-2], gram[-1]))
         table[ctx * v + gram[-1]] = math.log(p)
     return table, {ctx: math.log(min(g, 1.0)) for ctx, g in gamma.items()}
 
 
-def _case(path: Path, ids: dict[str, int]) -> dict[str, list[float]]:
+def _case(path: Path, ids: dict[str, int]) -> tuple[list[float], list[float]]:
     title = [math.log(0.1)] * len(ids)
     lower = [math.log(0.9)] * len(ids)
     for syl, t, n in _tsv_rows(path):
@@ -169,7 +175,7 @@ def _case(path: Path, ids: dict[str, int]) -> dict[str, list[float]]:
             # A Beta prior (mean 0.1, weight 4) keeps a syllable seen a few times from deciding.
             title[i] = math.log((t_ + 0.4) / (n_ + 4.0))
             lower[i] = math.log((n_ - t_ + 3.6) / (n_ + 4.0))
-    return {"title_lp": title, "lower_lp": lower}
+    return title, lower
 
 
 def _rules(path: Path) -> dict[str, list[tuple[str, float]]]:

@@ -51,7 +51,7 @@ def _render(lines: list[str], style: tuple[int, int, float, int, int], path: Pat
     if spread:  # heavy toner: marks run into their letters
         img = img.filter(ImageFilter.MinFilter(spread))
     if scale < 1.0:  # a coarse scan
-        img = img.resize((int(img.width * scale), int(img.height * scale)), Image.BILINEAR)
+        img = img.resize((int(img.width * scale), int(img.height * scale)), Image.Resampling.BILINEAR)
     if threshold:
         img = img.point(lambda p: 255 if p > threshold else 0)
     img.save(path)
@@ -104,5 +104,5 @@ def ocr_pairs(texts: list[str], cache: Path, jobs: int = 2, styles: int = 2) -> 
             for style in random.Random("\n".join(page)).sample(range(len(_STYLES)), styles)]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         results = pool.map(lambda w: ocr_page(w[0], w[1], cache), work)
-        for (page, _), read in zip(work, results):
-            yield from zip(read, page)
+        for (page, _), read in zip(work, results, strict=False):
+            yield from zip(read, page, strict=False)

@@ -110,7 +110,7 @@ def key_of(word: str) -> str:
 
 
 def mid_sentence(parts: list[tuple[str, str, str]]) -> list[bool]:
-    """For each (lead, core, trail) of a line: does it follow a word of the same sentence?
+    """For each (lead, core, trail) of a line: whether it follows a word of the same sentence.
 
     Only there does a capital say "name" (``Sơn La``), not "start of sentence or item".
     """
