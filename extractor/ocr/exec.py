@@ -50,7 +50,7 @@ def run(argv: Sequence[str], *, timeout: float, what: str = "") -> Completed:
         raise EngineMissingError(f"{argv[0]} is not installed; run: apt-get install tesseract-ocr") from exc
     except subprocess.TimeoutExpired as exc:
         raise EngineTimeoutError(
-            f"{argv[0]} ran past {timeout:.0f} s{what}; raise --page-timeout or check the page image"
+            f"{argv[0]} ran past {timeout:.0f} s{what}; the page image may be damaged or far too large"
         ) from exc
     if done.stderr:
         log.debug("%s stderr: %s", argv[0], done.stderr.decode("utf-8", "replace").strip())

@@ -210,10 +210,12 @@ class ImageSource:
             yield index, None, None
 
     def render(self, index: int) -> tuple[Image.Image, int]:
-        """Decode one frame as grayscale."""
+        """Decode one frame as grayscale, turned upright as the camera's EXIF tag says."""
+        from PIL import ImageOps
+
         with Image.open(self.path) as image:
             image.seek(index)
-            return image.convert("L"), self.dpi
+            return ImageOps.exif_transpose(image).convert("L"), self.dpi
 
 
 def _image_dpi(value: object) -> int:
