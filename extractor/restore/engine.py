@@ -22,6 +22,7 @@ from extractor.restore.tokens import (
     case_of,
     has_letter,
     is_compound,
+    key_of,
     mid_sentence,
     split_chunk,
 )
@@ -32,6 +33,7 @@ _ACRONYM_RE = re.compile(r"[A-Z]{2,}")
 PASS_MARKED = 0.4  # share of words with valid marks above which a line is already Vietnamese
 PASS_GARBLED = 0.2  # ... unless this share of its words looks like OCR garble
 CASE_WEIGHT = 1.0
+FOREIGN_BELOW = 0.5  # share of Vietnamese-looking words under which a line is left alone
 OCR_DOC = 0.01  # share of garbled words above which every restored line is read as OCR
 
 
@@ -87,6 +89,10 @@ def line_kind(model: Model, toks: list[Tok]) -> str:
     garbled = sum(1 for w in words
                   if is_garbled(w) or (has_marks(w) and not model.known(normalize(w).lower())))
     if marked >= PASS_MARKED * len(words) and garbled <= PASS_GARBLED * len(words):
+        return "pass"
+    # A line of English or code: few of its words spell a Vietnamese syllable or known garble.
+    viet = sum(1 for w in words if key_of(w) in model.by_key or w.lower() in model.chan)
+    if viet < FOREIGN_BELOW * len(words):
         return "pass"
     return "garbled" if garbled else "plain"
 
