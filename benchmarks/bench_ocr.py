@@ -223,6 +223,7 @@ def main() -> None:
     parser.add_argument("--memory-pages", type=int, default=200)
     parser.add_argument("--memory-real", type=int, default=20,
                         help="pages OCR'd by real tesseract in the memory run (0: skip)")
+    parser.add_argument("--memory-stub", type=int, default=1, help="0: skip the stubbed-engine runs")
     args = parser.parse_args()
     langs = args.langs.split(",")
     todo = set(args.only or ["cer", "speed", "overhead", "memory"])
@@ -246,10 +247,14 @@ def main() -> None:
         print(f"overhead ({langs[0]}, {row['pages']} pages, 1 job): bare {row['bare_s']} s, "
               f"pipeline {row['pipeline_s']} s, ratio {row['ratio']} ({row['overhead_pct']:+} %)")
     if "memory" in todo:
-        runs = [bench_memory(args.memory_pages, "stub", args.jobs), bench_memory(10, "stub", args.jobs)]
+        runs = []
+        if args.memory_stub:
+            runs += [bench_memory(args.memory_pages, "stub", args.jobs), bench_memory(10, "stub", args.jobs)]
         if args.memory_real:
             runs.append(bench_memory(args.memory_real, "real", args.jobs))
-        results["memory"] = runs
+        kept = [r for r in results.get("memory", []) if (r["mode"], r["pages"]) not in
+                {(n["mode"], n["pages"]) for n in runs}]
+        results["memory"] = kept + runs
         for row in runs:
             print(f"memory {row['mode']:4} {row['pages']:3} pages, {row['jobs']} jobs: process tree peak "
                   f"{row['tree_peak_mb']} MB (first third {row['tree_peak_first_third_mb']}, last third "

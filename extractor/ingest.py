@@ -3,9 +3,9 @@
 PDF pages keep a good text layer (pdfplumber) and are rasterised one at a time
 (pypdfium2) for OCR where the layer is missing or garbage; images (PNG, JPEG,
 multi-page TIFF) are OCR'd frame by frame; plain UTF-8 text is split on form
-feeds. OCR pages run in a process pool of ``options.jobs`` workers, each of which
-opens the file and renders only its own page, so memory stays flat however long
-the document is. Whole-file failures raise the named errors of
+feeds, a .docx on hard page breaks. OCR pages run in a process pool of
+``options.jobs`` workers, each of which opens the file and renders only its own
+page, so memory stays flat however long the document is. Whole-file failures raise the named errors of
 :mod:`extractor.errors`; a page that fails becomes ``Page(source="failed")`` with
 an Issue.
 """
@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree  # noqa: S405 - a docx's own XML; no DTDs or entities expanded
 
 from extractor.errors import (
+    CorruptFileError,
     EmptyFileError,
     EngineMissingError,
     InputFileError,
@@ -50,6 +53,9 @@ def ingest(path: Path, options: Options) -> DocumentText:
     if kind == "text":
         pages = text_pages(path)
         return DocumentText(path=str(path), sha256=digest, mime="text/plain", pages=pages, issues=issues)
+    if kind == "docx":
+        return DocumentText(path=str(path), sha256=digest, mime=DOCX_MIME, pages=docx_pages(path),
+                            issues=issues)
     if kind == "pdf":
         source: PdfSource | ImageSource = PdfSource.open(path, options)
     elif kind in ("png", "jpeg", "tiff"):
@@ -79,8 +85,8 @@ def _sha256(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-_EXTENSIONS = {"pdf": {".pdf"}, "png": {".png"}, "jpeg": {".jpg", ".jpeg"}, "tiff": {".tif", ".tiff"},
-               "text": {".txt", ".text", ".md", ""}}
+_EXTENSIONS = {"docx": {".docx"}, "pdf": {".pdf"}, "png": {".png"}, "jpeg": {".jpg", ".jpeg"},
+               "tiff": {".tif", ".tiff"}, "text": {".txt", ".text", ".md", ""}}
 
 
 def _extension_issues(path: Path, kind: str) -> list[Issue]:
@@ -105,7 +111,7 @@ def sniff(path: Path) -> str:
         return "pdf"
     for magic, kind in _MAGIC:
         if head.startswith(magic):
-            return kind
+            return "docx" if kind == "zip" and _is_docx(path) else kind
     return "text" if _is_text(path) else "unknown binary"
 
 
@@ -122,18 +128,59 @@ def _is_text(path: Path, limit: int = 50_000_000) -> bool:
     return True
 
 
+def _is_docx(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "word/document.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def docx_pages(path: Path) -> list[Page]:
+    """A Word file: one Line per paragraph (table cells included), pages split at hard page breaks."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            root = ElementTree.fromstring(archive.read("word/document.xml"))
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as exc:
+        raise CorruptFileError("the Word file is damaged; open and save it again, or save it as PDF",
+                               path=str(path)) from exc
+    chunks: list[list[str]] = [[]]
+    for paragraph in root.iter(f"{_W}p"):
+        if paragraph.find(f"{_W}pPr/{_W}pageBreakBefore") is not None and chunks[-1]:
+            chunks.append([])
+        text: list[str] = []
+        broke = False
+        for node in paragraph.iter():
+            if node.tag == f"{_W}t":
+                text.append(node.text or "")
+            elif node.tag == f"{_W}tab":
+                text.append("\t")
+            elif node.tag == f"{_W}br" and node.get(f"{_W}type") == "page":
+                if text:  # a break-only paragraph adds no blank lines around the break
+                    chunks[-1].append("".join(text))
+                chunks.append([])
+                text, broke = [], True
+        if text or not broke:
+            chunks[-1].append("".join(text))
+    return [_plain_page(number, "\n".join(lines)) for number, lines in enumerate(chunks, start=1)]
+
+
+def _plain_page(number: int, chunk: str) -> Page:
+    lines = [Line(text=nfc(line)) for line in chunk.split("\n")]
+    quality, issues = assess(chunk, source="text", has_image=False, options=Options(), page=number)
+    return Page(number=number, unit="none", source="text", quality=quality, lines=lines, issues=issues)
+
+
 def text_pages(path: Path) -> list[Page]:
     """Plain UTF-8 text: pages split on form feeds, one Line per text line."""
     text = path.read_bytes().decode("utf-8-sig")
     if text.endswith("\n"):
         text = text[:-1]
-    pages = []
-    for number, chunk in enumerate(text.split("\f"), start=1):
-        lines = [Line(text=nfc(line)) for line in chunk.split("\n")]
-        quality, issues = assess(chunk, source="text", has_image=False, options=Options(), page=number)
-        pages.append(Page(number=number, unit="none", source="text", quality=quality,
-                          lines=lines, issues=issues))
-    return pages
+    return [_plain_page(number, chunk) for number, chunk in enumerate(text.split("\f"), start=1)]
 
 
 @dataclass(frozen=True)

@@ -113,3 +113,35 @@ def test_progress_bar_does_not_disturb(monkeypatch, tmp_path):
     install(monkeypatch, FakeTesseract(tsv("một"), tsv("hai")))
     doc = ingest(SAMPLES / "004-pages1-2.tiff", Options(jobs=1, progress=True))
     assert [p.text for p in doc.pages] == ["một", "hai"]
+
+
+def _docx(path, body):
+    import zipfile
+
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", f'<w:document {ns}><w:body>{body}</w:body></w:document>')
+    return path
+
+
+def test_docx_paragraphs_and_page_breaks(tmp_path):
+    para = "<w:p><w:r><w:t>{}</w:t></w:r></w:p>"
+    body = (para.format("KẾ HOẠCH") + para.format("Triển khai thực hiện Chương trình")
+            + '<w:p><w:r><w:br w:type="page"/></w:r></w:p>' + para.format("Nơi nhận:")
+            + "<w:tbl><w:tr><w:tc>" + para.format("Sở Văn hóa, Thể thao và Du lịch")
+            + "</w:tc></w:tr></w:tbl>")
+    doc = ingest(_docx(tmp_path / "plan.docx", body), Options())
+    assert doc.mime.endswith("wordprocessingml.document")
+    assert doc.text == ("KẾ HOẠCH\nTriển khai thực hiện Chương trình\f"
+                        "Nơi nhận:\nSở Văn hóa, Thể thao và Du lịch")
+    assert doc.pages[0].quality.verdict == "good"
+
+
+def test_broken_docx_is_corrupt(tmp_path):
+    import pytest
+
+    from extractor.errors import CorruptFileError
+
+    with pytest.raises(CorruptFileError):
+        ingest(_docx(tmp_path / "bad.docx", "<w:p>"), Options())
