@@ -231,6 +231,13 @@ def test_review_page_shows_fields_issues_and_source_box(app, tmp_path):
     assert page.index("độ tin cậy 55%") < page.index('<div class="review">')
 
 
+def test_review_page_before_extraction(app, tmp_path):
+    doc, _ = repo.add_document(app.state.store, app.state.settings.originals_dir, [pdf_bytes(tmp_path)],
+                               "kh.pdf", 1 << 22)
+    page = client(app, "ron").get(f"/documents/{doc.id}")
+    assert page.status_code == 200 and "đang được xử lý" in page.text
+
+
 def test_page_image_is_png(app, tmp_path):
     doc_id = uploaded(app, tmp_path)
     c = client(app, "poli")
