@@ -49,6 +49,12 @@ def test_lines_and_whitespace_kept():
         assert [c for c in a if c.isspace()] == [c for c in b if c.isspace()]
 
 
+def test_codes_in_running_text_kept():
+    # seed 001's distribution line: VT, KGVX are codes, HĐND must not become HĐNĐ
+    out = restore_text("- Lưu: VT, KGVX (ĐDD).\nUBND, HĐND va cac so, nganh")
+    assert out == "- Lưu: VT, KGVX (ĐDD).\nUBND, HĐND và các sở, ngành"
+
+
 def test_numbers_codes_and_punctuation_untouched():
     text = "Ngay 05/08/2025, so 166/KH-UBND; UBND, HDND va 2025-2030 (50%)."
     out = restore_text(text)
@@ -120,11 +126,11 @@ def test_restore_document_restores_only_pages_that_need_it():
 def test_learn_changes_a_later_restoration(tmp_path, monkeypatch):
     monkeypatch.setenv("KEHOACH_DATA_DIR", str(tmp_path))
     restore_model.clear_cache()
-    text = "UBND huyen Pac Nam"
-    assert restore_text(text) != "UBND huyện Pác Nặm"  # a name no corpus spells
-    assert learn([(text, "UBND huyện Pác Nặm")]) == 3
+    text = "thon Pa Nam Cum"
+    assert restore_text(text) != "thôn Pá Nậm Cúm"  # a village no corpus or gazetteer spells
+    assert learn([(text, "thôn Pá Nậm Cúm")]) == 4
     assert (tmp_path / "restore" / "channel.tsv").exists()
-    assert restore_text(text) == "UBND huyện Pác Nặm"
+    assert restore_text(text) == "thôn Pá Nậm Cúm"
 
 
 def test_learn_reads_tsv_and_jsonl(tmp_path):

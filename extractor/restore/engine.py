@@ -29,7 +29,7 @@ from extractor.restore.tokens import (
 from extractor.vietnamese import has_marks, normalize
 
 _GARBLE_RE = re.compile(r"[^\W_]*(?:\d[^\W\d_]|[^\W\d_]\d|[&@$¢£¥§¼½¾|])")
-_ACRONYM_RE = re.compile(r"[A-Z]{2,}")
+_ACRONYM_RE = re.compile(r"(?<![A-ZĐ])[A-Z]{2,}(?![A-ZĐ])")
 PASS_MARKED = 0.4  # share of words with valid marks above which a line is already Vietnamese
 PASS_GARBLED = 0.2  # ... unless this share of its words looks like OCR garble
 CASE_WEIGHT = 1.0
@@ -63,6 +63,16 @@ class Tok:
         return self.lead + (self.out or self.core) + self.trail
 
 
+def protect_codes(model: Model, row: list[Tok]) -> None:
+    """In running text, upper-case codes (VT, KGVX, UBND) are names, not syllables to re-spell."""
+    if not any(t.restorable and any(c.islower() for c in t.core) for t in row):
+        return  # a heading in capitals: every word is read
+    for t in row:
+        if t.restorable and len(t.core) > 1 and t.core.isupper() and key_of(t.core) not in model.by_key \
+                and t.core.lower() not in model.chan:
+            t.restorable = False
+
+
 def tokenize(lines: list[str]) -> list[list[Tok]]:
     """Chunks of every line, with the cores that may be re-spelt marked restorable."""
     out = []
@@ -70,7 +80,7 @@ def tokenize(lines: list[str]) -> list[list[Tok]]:
         spans = [(m.start(), split_chunk(m.group(0))) for m in CHUNK_RE.finditer(line)]
         mids = mid_sentence([parts for _, parts in spans])
         row = [Tok(n, start, lead, core, trail, has_letter(core) and not is_compound(core), mid)
-               for (start, (lead, core, trail)), mid in zip(spans, mids, strict=False)]
+               for (start, (lead, core, trail)), mid in zip(spans, mids, strict=True)]
         out.append(row)
     return out
 
@@ -102,6 +112,8 @@ def restore_lines(model: Model, lines: list[str], with_conf: bool = False,
     """Restored lines, their tokens and each line's kind."""
     lm_weight = decode.LM_WEIGHT if lm_weight is None else lm_weight
     rows = tokenize(lines)
+    for row in rows:
+        protect_codes(model, row)
     kinds = [line_kind(model, row) for row in rows]
     n_words = sum(1 for row in rows for t in row if t.restorable)
     n_garbled = sum(1 for row in rows for t in row if t.restorable and is_garbled(t.core))
