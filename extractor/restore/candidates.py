@@ -15,6 +15,7 @@ import re
 from extractor.restore.model import NUM_ID, OTHER_ID, Model
 
 MAX_CANDIDATES = 10
+PRUNE = 10.0
 _ASCII_WORD = re.compile(r"^[a-z]+$")
 # Log-probabilities of channel events the tables cannot count.
 KEEP_UNKNOWN = math.log(1e-5)  # an unknown token really was that token (a name, a code)
@@ -60,7 +61,9 @@ def _ocr(model: Model, word: str) -> Cands:
         return _fixed(model, word)
     if word not in model.ids:
         scores[OTHER_ID] = KEEP_UNKNOWN
-    best = sorted(scores.items(), key=lambda kv: -(kv[1] + 0.5 * model.uni[kv[0]]))[:MAX_CANDIDATES]
+    ranked = sorted(((s + 0.5 * model.uni[i], i, s) for i, s in scores.items()), reverse=True)
+    # Readings far behind the best on channel and frequency alone never win in context.
+    best = [(i, s) for r, i, s in ranked[:MAX_CANDIDATES] if r >= ranked[0][0] - PRUNE]
     return tuple(i for i, _ in best), tuple(s for _, s in best)
 
 

@@ -29,6 +29,7 @@ from extractor.restore.tokens import (
 from extractor.vietnamese import has_marks, normalize
 
 _GARBLE_RE = re.compile(r"[^\W_]*(?:\d[^\W\d_]|[^\W\d_]\d|[&@$¢£¥§¼½¾|])")
+_ROMAN_RE = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XV)$")
 _ACRONYM_RE = re.compile(r"(?<![A-ZĐ])[A-Z]{2,}(?![A-ZĐ])")
 PASS_MARKED = 0.4  # share of words with valid marks above which a line is already Vietnamese
 PASS_GARBLED = 0.2  # ... unless this share of its words looks like OCR garble
@@ -65,11 +66,16 @@ class Tok:
 
 def protect_codes(model: Model, row: list[Tok]) -> None:
     """In running text, upper-case codes (VT, KGVX, UBND) are names, not syllables to re-spell."""
+    for t in row:
+        if not t.restorable and t.core in model.chan and not any(c.isdigit() for c in t.core):
+            t.restorable = True  # a bare symbol the OCR runs print for a word (``&`` for ``ở``)
+        elif t.restorable and _ROMAN_RE.match(t.core):
+            t.restorable = False  # heading numbers: II., IV.
     if not any(t.restorable and any(c.islower() for c in t.core) for t in row):
         return  # a heading in capitals: every word is read
     for t in row:
-        if t.restorable and len(t.core) > 1 and t.core.isupper() and key_of(t.core) not in model.by_key \
-                and t.core.lower() not in model.chan:
+        if t.restorable and len(t.core) > 1 and t.core.isalpha() and t.core.isupper() \
+                and key_of(t.core) not in model.by_key and t.core.lower() not in model.chan:
             t.restorable = False
 
 
