@@ -202,6 +202,58 @@ def draft(programme: str, province: str, inputs: tuple[Path, ...], context_file:
     sys.exit(_run_batch([out], work))
 
 
+_DATA_DIR = click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                         envvar="KEHOACH_DATA_DIR",
+                         help="Folder of the SQLite file and the document store (env KEHOACH_DATA_DIR).")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@_DATA_DIR
+def serve(host: str, port: int, data_dir: Path | None) -> None:
+    """Start the review web app (upload, review, correct, approve)."""
+    from extractor.web.commands import serve as run_serve
+
+    run_serve(host, port, data_dir)
+
+
+@main.group()
+def user() -> None:
+    """Manage accounts of the web app."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", required=True,
+              type=click.Choice(["clerk", "reviewer", "policy", "drafter", "admin"]),
+              help="clerk uploads; reviewer edits and approves; policy compares; drafter drafts; admin users.")
+@click.password_option(help="Password (asked twice when not given).")
+@_DATA_DIR
+def user_add(username: str, role: str, password: str, data_dir: Path | None) -> None:
+    """Create the account USERNAME."""
+    from extractor.web.commands import add_user
+
+    try:
+        user_id = add_user(username, password, role, data_dir)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    except KehoachError as exc:
+        _err(f"kehoach: {exc.one_line()}")
+        sys.exit(int(exc.exit_code))
+    _err(f"kehoach: user {username!r} ({role}) created, id {user_id}")
+
+
+@main.command()
+@click.argument("inbox", type=click.Path(file_okay=False, path_type=Path))
+@_DATA_DIR
+def watch(inbox: Path, data_dir: Path | None) -> None:
+    """Ingest every file that lands in the folder INBOX (processed files move to INBOX/done/)."""
+    from extractor.web.commands import watch as run_watch
+
+    run_watch(inbox, data_dir)
+
+
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of the plan record."""

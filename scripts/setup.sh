@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 
 APT_PKGS=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-script-latn
           poppler-utils fonts-liberation2 fonts-noto-core)
+# The test suite also drives real engines: PostgreSQL, Chromium, LibreOffice.
+DEV_APT_PKGS=(postgresql chromium chromium-driver libreoffice-writer-nogui fonts-dejavu-core)
+[ "${1:-}" = "--dev" ] && APT_PKGS+=("${DEV_APT_PKGS[@]}")
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
