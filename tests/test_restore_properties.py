@@ -56,4 +56,4 @@ def test_arbitrary_unicode_never_crashes(text):
     out = restore_text(text)
     assert out.count("\n") == text.count("\n")
     toks = restore_tokens(text)
-    assert len(toks) == len(text.split())
+    assert len(toks) >= len(text.split())  # hyphenated words give one token per syllable

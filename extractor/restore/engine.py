@@ -29,6 +29,7 @@ from extractor.restore.tokens import (
 from extractor.vietnamese import has_marks, normalize
 
 _GARBLE_RE = re.compile(r"[^\W_]*(?:\d[^\W\d_]|[^\W\d_]\d|[&@$¢£¥§¼½¾|])")
+_HYPHEN_WORD_RE = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)+$")
 _ROMAN_RE = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XV)$")
 _ACRONYM_RE = re.compile(r"(?<![A-ZĐ])[A-Z]{2,}(?![A-ZĐ])")
 PASS_MARKED = 0.4  # share of words with valid marks above which a line is already Vietnamese
@@ -75,7 +76,7 @@ def protect_codes(model: Model, row: list[Tok]) -> None:
         return  # a heading in capitals: every word is read
     for t in row:
         if t.restorable and len(t.core) > 1 and t.core.isalpha() and t.core.isupper() \
-                and key_of(t.core) not in model.by_key and t.core.lower() not in model.chan:
+                and key_of(t.core) not in model.by_key:
             t.restorable = False
 
 
@@ -83,11 +84,25 @@ def tokenize(lines: list[str]) -> list[list[Tok]]:
     """Chunks of every line, with the cores that may be re-spelt marked restorable."""
     out = []
     for n, line in enumerate(lines):
-        spans = [(m.start(), split_chunk(m.group(0))) for m in CHUNK_RE.finditer(line)]
+        spans = [span for m in CHUNK_RE.finditer(line) for span in _spans(m.start(), m.group(0))]
         mids = mid_sentence([parts for _, parts in spans])
         row = [Tok(n, start, lead, core, trail, has_letter(core) and not is_compound(core), mid)
                for (start, (lead, core, trail)), mid in zip(spans, mids, strict=True)]
         out.append(row)
+    return out
+
+
+def _spans(start: int, chunk: str) -> list[tuple[int, tuple[str, str, str]]]:
+    """A chunk, or the syllables of a hyphenated word (``kinh-te``) as separate tokens."""
+    lead, core, trail = split_chunk(chunk)
+    if not _HYPHEN_WORD_RE.match(core) or core.isupper():
+        return [(start, (lead, core, trail))]
+    parts = core.split("-")
+    out, pos = [], start + len(lead)
+    for i, part in enumerate(parts):
+        first, last = i == 0, i == len(parts) - 1
+        out.append((pos - (len(lead) if first else 0), (lead if first else "", part, trail if last else "")))
+        pos += len(part) + 1
     return out
 
 
