@@ -15,7 +15,7 @@ import re
 from extractor.restore.model import NUM_ID, OTHER_ID, Model
 
 MAX_CANDIDATES = 10
-PRUNE = 10.0
+PRUNE = 5.0
 _ASCII_WORD = re.compile(r"^[a-z]+$")
 # Log-probabilities of channel events the tables cannot count.
 KEEP_UNKNOWN = math.log(1e-5)  # an unknown token really was that token (a name, a code)
