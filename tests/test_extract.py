@@ -269,3 +269,28 @@ def test_content_section_and_lettered_targets():
     plan = extract_plan(doc_from_text(text))
     assert [t.title for t in plan.tasks] == ["Rà soát mạng lưới trường lớp", "Bồi dưỡng giáo viên"]
     assert [(t.year, t.value) for t in plan.targets] == [(2027, 95.0)]
+
+
+def test_issue_messages_are_vietnamese_kinds_english(shared):
+    """Issue 4 follow-up: the review app shows messages to officials; kind codes stay English."""
+    plans = [extract_plan(doc_from_text(NOT_PLANS[1])), extract_plan(doc_from_text(BULLET_PLAN)),
+             extract_plan(doc_from_text("KẾ HOẠCH\nThử\n\nI. NHIỆM VỤ\n1. Việc A\n"
+                                        "- Chủ trì: Sở Hàng hải Quốc tế\n- Thời gian thực hiện: khi cần\n"))]
+    issues = [i for plan in plans for i in plan.issues]
+    kinds = {i.kind for i in issues}
+    assert {"not_a_plan", "unresolved_agency", "unparsed_deadline", "missing_field"} <= kinds
+    for issue in issues:
+        assert issue.kind.isascii()
+        assert not issue.message.isascii(), issue.message  # Vietnamese carries marks
+    by_kind = {i.kind: i.message for i in issues}
+    assert "không phải là một kế hoạch" in by_kind["not_a_plan"]
+    assert by_kind["unresolved_agency"] == (
+        "Cơ quan «Sở Hàng hải Quốc tế» không có trong danh mục; giữ nguyên như văn bản ghi")
+    assert by_kind["unparsed_deadline"].startswith("Nhiệm vụ 1: không hiểu được thời hạn")
+
+
+def test_low_confidence_message_names_the_field_in_vietnamese():
+    from extractor.fields.messages import low_confidence
+
+    assert low_confidence("tasks[2].lead", 0.42) == (
+        "Nhiệm vụ thứ 3 – cơ quan chủ trì: độ tin cậy thấp (42%); đề nghị đối chiếu với bản gốc")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from extractor import agencies
+from extractor.fields import messages
 from schemas.document import Issue
 
 
@@ -13,5 +14,5 @@ def agency_list(text: str, issues: list[Issue], page: int | None) -> list[str]:
         names.append(mention.name)
         if not mention.resolved:
             issues.append(Issue(stage="fields", kind="unresolved_agency", page=page,
-                                message=f"Agency not in the registry, kept as printed: {mention.printed!r}"))
+                                message=messages.unknown_agency(mention.printed)))
     return names

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
+from extractor.fields import messages
 from extractor.fields.source import SrcLine
 from schemas.document import DocumentText, Issue, Status
 from schemas.plan import Plan, Provenance
@@ -30,21 +31,20 @@ def _plan_issues(plan: Plan, lines: list[SrcLine]) -> list[Issue]:
     issues = []
     if not lines:
         return [Issue(stage="fields", kind="empty_document", severity="error",
-                      message="The document has no readable text; nothing could be extracted")]
+                      message=messages.empty_document())]
     if plan.document.doc_type is None and not plan.tasks:
         issues.append(Issue(stage="fields", kind="not_a_plan", severity="error",
-                            message="No document type (Kế hoạch, Quyết định ...) and no tasks found; "
-                                    "this does not look like an administrative plan"))
+                            message=messages.not_a_plan()))
     elif not plan.tasks:
-        issues.append(Issue(stage="fields", kind="no_tasks", message="No task list was found"))
+        issues.append(Issue(stage="fields", kind="no_tasks", message=messages.no_tasks()))
     number = plan.document.number or ""
     if number.split("/")[0] and not number.split("/")[0].isdigit():
         issues.append(Issue(stage="fields", kind="unclear_value",
-                            message=f"document.number {number!r}: the number part is not digits (OCR?)"))
+                            message=messages.number_not_digits(number)))
     for field in ("number", "issuer", "issued_date", "title"):
         if getattr(plan.document, field) is None and plan.document.doc_type is not None:
             issues.append(Issue(stage="fields", kind="missing_field", severity="info",
-                                message=f"document.{field} not found in the header"))
+                                message=messages.missing_field(f"document.{field}")))
     return issues
 
 
@@ -54,7 +54,7 @@ def finish(plan: Plan, doc: DocumentText, lines: list[SrcLine], issues: list[Iss
     for path, prov in _provenances(plan, "plan"):
         if prov.confidence < LOW_CONFIDENCE:
             issues.append(Issue(stage="fields", kind="low_confidence", page=prov.page,
-                                message=f"{path[5:]} read with confidence {prov.confidence:.2f}"))
+                                message=messages.low_confidence(path[5:], prov.confidence)))
     plan.issues = issues
     if not lines or doc.status == Status.FAILURE or any(i.kind in ("not_a_plan", "empty_document")
                                                         for i in issues):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from extractor import agencies
+from extractor.fields import messages
 from extractor.fields.layout import Layout, Para, children, find_section, first_sentence
 from extractor.fields.source import provenance
 from schemas.document import Issue
@@ -86,11 +87,11 @@ def _item(head: Para, body: list[Para], issues: list[Issue]) -> Responsibility |
         duties.append(first_sentence(head.text))
     else:
         issues.append(Issue(stage="fields", kind="unresolved_agency", page=head.lines[0].page,
-                            message=f"Tổ chức thực hiện item names no known agency: {head.text[:80]!r}"))
+                            message=messages.item_without_agency(head.text[:80])))
         return None
     if not resolved:
         issues.append(Issue(stage="fields", kind="unresolved_agency", page=head.lines[0].page,
-                            message=f"Agency not in the registry, kept as printed: {agency!r}"))
+                            message=messages.unknown_agency(agency)))
     duties.extend(d for p in body if p.kind != "roman" and (d := first_sentence(p.text)))
     item = Responsibility(agency=agency, duties=[d for d in duties if d])
     if p := provenance(head.lines[:1]):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from extractor import dates
+from extractor.fields import messages
 from extractor.fields.assign import agency_list
 from extractor.fields.layout import Layout, Para, children, find_section, first_sentence
 from extractor.fields.source import provenance
@@ -79,7 +80,7 @@ def _task(number: str, head: Para, body: list[Para], issues: list[Issue]) -> Tas
         task.deadline = deadline_of(text, para)
         if task.deadline is None:
             issues.append(Issue(stage="fields", kind="unparsed_deadline", page=para.lines[0].page,
-                                message=f"Task {number}: deadline not understood: {text[:80]!r}"))
+                                message=messages.unparsed_deadline(number, text[:80])))
     return task
 
 
