@@ -106,7 +106,8 @@ def _doc() -> DocumentText:
         Page(number=1, source="text_layer", quality=good, lines=[Line(text="Ke hoach nay giu nguyen")]),
         Page(number=2, source="text_layer", quality=bad, lines=[Line(text="Ke hoach trien khai"),
                                                                 Line(text="2025")]),
-        Page(number=3, source="ocr", lines=[Line(text="Quyét dinh s6 1687/QD-TTg")]),
+        Page(number=3, source="ocr", lines=[Line(text="Quyét dinh s6 1687/QD-TTg"),
+                                            Line(text="Sở Văn hóa tham mưu trién khai kế hoạch")]),
     ])
 
 
@@ -120,6 +121,8 @@ def test_restore_document_restores_only_pages_that_need_it():
     assert line.conf is not None and 0.0 < line.conf <= 1.0
     assert out.pages[1].lines[1].original is None  # unchanged lines keep no original
     assert out.pages[2].lines[0].text == "Quyết định số 1687/QĐ-TTg"
+    # an OCR line that is mostly right: only the broken word is repaired
+    assert out.pages[2].lines[1].text == "Sở Văn hóa tham mưu triển khai kế hoạch"
     assert doc.pages[1].lines[0].text == "Ke hoach trien khai"  # the input is not mutated
 
 

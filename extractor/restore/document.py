@@ -28,7 +28,8 @@ def restore_document(doc: DocumentText, model_dir: str | Path | None = None) -> 
     # All restorable pages are decoded together so document-level evidence (is this OCR
     # garble?) is shared, and a sentence broken across a page still has its context.
     texts = [line.text for i in todo for line in doc.pages[i].lines]
-    out, rows, _ = engine.restore_lines(m, texts, with_conf=True)
+    repair = any(doc.pages[i].source == "ocr" for i in todo)
+    out, rows, _ = engine.restore_lines(m, texts, with_conf=True, repair=repair)
     pages, k = [p.model_copy(deep=True) for p in doc.pages], 0
     for i in todo:
         page, lines = doc.pages[i], []

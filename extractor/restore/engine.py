@@ -26,7 +26,7 @@ from extractor.restore.tokens import (
     mid_sentence,
     split_chunk,
 )
-from extractor.vietnamese import has_marks, normalize
+from extractor.vietnamese import has_marks, is_syllable, normalize
 
 _GARBLE_RE = re.compile(r"[^\W_]*(?:\d[^\W\d_]|[^\W\d_]\d|[&@$¢£¥§¼½¾|])")
 _HYPHEN_WORD_RE = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)+$")
@@ -36,7 +36,7 @@ PASS_MARKED = 0.4  # share of words with valid marks above which a line is alrea
 PASS_GARBLED = 0.2  # ... unless this share of its words looks like OCR garble
 CASE_WEIGHT = 1.0
 FOREIGN_BELOW = 0.5  # share of Vietnamese-looking words under which a line is left alone
-OCR_DOC = 0.01  # share of garbled words above which every restored line is read as OCR
+OCR_DOC = 0.03  # share of garbled words above which every restored line is read as OCR
 
 
 @dataclass(slots=True)
@@ -108,7 +108,19 @@ def _spans(start: int, chunk: str) -> list[tuple[int, tuple[str, str, str]]]:
 
 def is_garbled(core: str) -> bool:
     """Digits or symbols inside a word: how tesseract's English model spells marks."""
-    return bool(_GARBLE_RE.match(core)) and has_letter(core)
+    if not _GARBLE_RE.match(core) or not has_letter(core):
+        return False
+    # Upper-case codes with digits (A4, F0, T6) are as often real as garbled; lower case is not.
+    return any(c.islower() for c in core) or not core.isalnum()
+
+
+def _broken(core: str) -> bool:
+    """Not a word at all: garble, or marks no Vietnamese syllable has (``trién``)."""
+    return is_garbled(core) or (has_marks(core) and not is_syllable(normalize(core).lower()))
+
+
+def _looks_ocr(model: Model, core: str) -> bool:
+    return is_garbled(core) or (has_marks(core) and not model.known(normalize(core).lower()))
 
 
 def line_kind(model: Model, toks: list[Tok]) -> str:
@@ -117,8 +129,7 @@ def line_kind(model: Model, toks: list[Tok]) -> str:
     if not words:
         return "pass"
     marked = sum(1 for w in words if has_marks(w) and model.known(normalize(w).lower()))
-    garbled = sum(1 for w in words
-                  if is_garbled(w) or (has_marks(w) and not model.known(normalize(w).lower())))
+    garbled = sum(1 for w in words if _looks_ocr(model, w))
     if marked >= PASS_MARKED * len(words) and garbled <= PASS_GARBLED * len(words):
         return "pass"
     # A line of English or code: few of its words spell a Vietnamese syllable or known garble.
@@ -129,15 +140,20 @@ def line_kind(model: Model, toks: list[Tok]) -> str:
 
 
 def restore_lines(model: Model, lines: list[str], with_conf: bool = False,
-                  lm_weight: float | None = None) -> tuple[list[str], list[list[Tok]], list[str]]:
-    """Restored lines, their tokens and each line's kind."""
+                  lm_weight: float | None = None,
+                  repair: bool = False) -> tuple[list[str], list[list[Tok]], list[str]]:
+    """Restored lines, their tokens and each line's kind.
+
+    ``repair`` (OCR output): on lines that otherwise pass through, words that are not valid
+    Vietnamese (``trién``, ``t6``) are still corrected, in the context of their neighbours.
+    """
     lm_weight = decode.LM_WEIGHT if lm_weight is None else lm_weight
     rows = tokenize(lines)
     for row in rows:
         protect_codes(model, row)
     kinds = [line_kind(model, row) for row in rows]
     n_words = sum(1 for row in rows for t in row if t.restorable)
-    n_garbled = sum(1 for row in rows for t in row if t.restorable and is_garbled(t.core))
+    n_garbled = sum(1 for row in rows for t in row if t.restorable and _looks_ocr(model, t.core))
     doc_ocr = n_words and n_garbled / n_words >= OCR_DOC
     segment: list[tuple[Tok, str]] = []
     for row, kind in zip(rows, kinds, strict=False):
@@ -149,6 +165,9 @@ def restore_lines(model: Model, lines: list[str], with_conf: bool = False,
         # run over the output deciding exactly as the first did).
         mode = "fixed" if kind == "pass" else "ocr" if (doc_ocr or kind == "garbled") else "plain"
         for tok in row:
+            if repair and mode == "fixed" and tok.restorable and _broken(tok.core):
+                segment.append((tok, "ocr"))
+                continue
             segment.append((tok, mode))
             if BREAK_CHARS.intersection(tok.trail):
                 _decode(model, segment, with_conf, lm_weight)
