@@ -9,6 +9,8 @@ Leave-one-out throughout: each scored seed is restored by a model built without 
                     002 is in no model: its garbled layer has no gold and is never trained on)
     unaccented      strip_diacritics(001), (003), each with the model without that seed
     pass-through    share of tokens of 001, 003 left unchanged (same models)
+    partly accented 003 with every other non-blank line stripped (model without 003)
+    shipped 004     the shipped model on 004, which it was trained on (reference, not a test)
     speed           tokens/s on one core, per input kind, candidate cache cold
 
 Usage: bench_restore.py [--reuse] [--shared DIR] [--out FILE]
@@ -111,6 +113,19 @@ def main(argv: list[str] | None = None) -> int:
         speed["accented"][0] += len(before)
         speed["accented"][1] += secs
         print(f"pass-through {sid:15s} {res[f'passthrough_{sid}']['unchanged_share']:.5f}", flush=True)
+    # Partly accented: every other non-blank line of 003 stripped; the per-line decision must restore
+    # those and leave the others alone.
+    clean = seed(args.shared, "003")
+    lines, k = [], 0
+    for x in clean.split("\n"):
+        k += bool(x.strip())
+        lines.append(strip_diacritics(x) if k % 2 else x)
+    mixed = "\n".join(lines)
+    res["partly_accented_003"] = run("partly accented 003", EVAL_DIR / "no-003", mixed, clean, "mixed")
+    # For reference only: the shipped model has seen 004 (this is what `kehoach restore` does).
+    shipped = ROOT / "extractor/data/restore"
+    res["shipped_model_004_seen_in_training"] = run("004, shipped model (seen)", shipped,
+                                                     seed(args.shared, "004"), gold004, "garbled")
     res["speed_tokens_per_s"] = {k: round(t / s) for k, (t, s) in speed.items()}
     res["speed_note"] = "process CPU time on one core, candidate cache cleared before each document"
     print("speed", res["speed_tokens_per_s"])
