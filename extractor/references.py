@@ -1,11 +1,16 @@
-"""Legal references: "Quyết định số 1687/QĐ-TTg ngày 30/12/2024" → number, type, date."""
+"""Legal references: "Quyết định số 1687/QĐ-TTg ngày 30/12/2024" → number, type, date.
+
+Where a number is printed comes from the pipeline's LEGAL_REF matcher (``extractor.nlp``); this
+module turns each span into the normal form (spaces closed up, lost Đ restored) and reads the
+document type before it and the date after it.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from extractor import dates
+from extractor import dates, nlp
 from extractor.vietnamese import normalize, strip_diacritics
 
 # Số ký hiệu: number, optional year, then the type/issuer code (1687/QĐ-TTg, 14/2019/QĐ-TTg).
@@ -49,15 +54,21 @@ def _type_before(text: str, pos: int) -> str | None:
     return best[1] if best else None
 
 
+def reference_at(text: str, start: int, end: int) -> Reference | None:
+    """The reference whose number is printed at ``text[start:end]`` (a LEGAL_REF span)."""
+    m = _NUMBER.fullmatch(text[start:end].strip())
+    if m is None:
+        return None
+    number = _canonical_number(m.group(1), m.group(2), m.group(3))
+    after = text[end:end + 40]
+    date = None
+    if re.match(r"\s*,?\s*ng[aà]y", after, re.IGNORECASE):
+        date = dates.issued_date(after)
+    return Reference(number, _type_before(text, start), date, start, end)
+
+
 def find_references(text: str) -> list[Reference]:
     """Every document number cited in ``text``, in order, with type and date when printed."""
     text = normalize(text)
-    refs = []
-    for m in _NUMBER.finditer(text):
-        number = _canonical_number(m.group(1), m.group(2), m.group(3))
-        after = text[m.end():m.end() + 40]
-        date = None
-        if re.match(r"\s*,?\s*ng[aà]y", after, re.IGNORECASE):
-            date = dates.issued_date(after)
-        refs.append(Reference(number, _type_before(text, m.start()), date, m.start(), m.end()))
-    return refs
+    found = (reference_at(text, span.start, span.end) for span in nlp.legal_ref_spans(text))
+    return [ref for ref in found if ref is not None]

@@ -73,3 +73,40 @@ def test_references_number_type_date():
 
 def test_dates_are_not_references():
     assert references.find_references("ngày 30/12/2024 và 2025-2030") == []
+
+
+def test_one_blank_pipeline_labels_agencies_deadlines_and_references():
+    """Issue 4: entity ruler + DEADLINE and LEGAL_REF matchers in the same blank Vietnamese pipeline."""
+    from extractor import nlp
+
+    pipe = nlp.get_nlp()
+    assert pipe.lang == "vi" and pipe.pipe_names == ["entity_ruler", "deadline_matcher", "legal_ref_matcher"]
+    assert nlp.get_nlp() is pipe  # built once
+    text = ("Căn cứ Quyết định số 1687/QĐ-TTg ngày 30/12/2024; Sở Y tế chủ trì, "
+            "thời gian thực hiện: từ năm\n2026 đến năm 2030 và hằng năm; 4 người/15 ngày")
+    doc = pipe(text)
+    assert [s.label_ for s in doc.spans["LEGAL_REF"]] == ["LEGAL_REF"]
+    assert [text[s.start:s.end] for s in nlp.legal_ref_spans(text)] == ["1687/QĐ-TTg"]
+    assert [text[s.start:s.end] for s in nlp.deadline_spans(text)] == [
+        "ngày 30/12/2024", "từ năm\n2026 đến năm 2030", "hằng năm"]
+    assert [text[e.start:e.end] for e in nlp.entities(text)] == ["Sở Y tế"]
+
+
+@pytest.mark.parametrize("text,spans", [
+    ("Năm 2025, năm 2026 và các năm tiếp theo", ["Năm 2025", "năm 2026", "các năm tiếp theo"]),
+    ("Quý III/2026", ["Quý III/2026"]),
+    ("Từ năm 2026-2030", ["Từ năm 2026-2030"]),
+    ("Giai doan 2025-2030", ["Giai doan 2025-2030"]),  # restoration missed the marks
+    ("Thường xuyên", ["Thường xuyên"]),
+    ("Sở Tài chính", []),
+])
+def test_deadline_matcher_spans(text, spans):
+    from extractor import nlp
+
+    assert [text[s.start:s.end] for s in nlp.deadline_spans(text)] == spans
+
+
+def test_reference_numbers_need_the_slash():
+    # "số 14 Quyết định" is not a number; "QĐ" after "/" is; a year part may sit between
+    refs = references.find_references("Điều 14 Quyết định, 3 QĐ; số 14/ 2019 /QD - TTg; Số: /KH-UBND")
+    assert [r.number for r in refs] == ["14/2019/QĐ-TTg"]

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 
-from extractor import dates
+from extractor import dates, nlp
 from extractor.fields import messages
 from extractor.fields.assign import agency_list
 from extractor.fields.layout import Layout, Para, children, find_section, first_sentence
 from extractor.fields.source import provenance
-from extractor.vietnamese import strip_diacritics
+from extractor.vietnamese import normalize, strip_diacritics
 from schemas.document import Issue
 from schemas.plan import Deadline, Task
 
@@ -55,12 +55,19 @@ def _labelled(paras: list[Para]) -> dict[str, tuple[str, Para]]:
 
 
 def deadline_of(text: str, para: Para | None) -> Deadline | None:
-    """A Deadline from a printed time expression (None when it names no time)."""
-    expr = dates.parse(re.split(r"\.\s+(?=[A-ZĐÀ-Ỹ\d])", text)[0])
+    """A Deadline from a printed time expression (None when it names no time).
+
+    The pipeline's DEADLINE spans say where the time expressions are; the normal form is parsed
+    from the stretch they cover ("Năm 2025, năm 2026 và các năm tiếp theo"), and the text kept is
+    the printed clause.
+    """
+    clause = " ".join(normalize(re.split(r"\.\s+(?=[A-ZĐÀ-Ỹ\d])", text)[0]).split()).strip(" .;,")
+    spans = nlp.deadline_spans(clause)
+    expr = dates.parse(clause[spans[0].start:spans[-1].end]) if spans else None
     if expr is None:
         return None
     prov = provenance(para.lines) if para else None
-    return Deadline(text=expr.text.rstrip("."), start=expr.start, end=expr.end, recurring=expr.recurring,
+    return Deadline(text=clause.rstrip("."), start=expr.start, end=expr.end, recurring=expr.recurring,
                     open_ended=expr.open_ended, provenance={"text": prov} if prov else {})
 
 
