@@ -15,8 +15,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree  # noqa: S405 - a docx's own XML; no DTDs or entities expanded
@@ -204,20 +205,21 @@ def _read_pages(source: PdfSource | ImageSource, options: Options) -> list[Page]
             tasks.append(OcrTask(source, index, quality, config))
     if tasks:
         probe.check(options.lang)
-    with _progress(options, len(done) + len(tasks), len(done)) as advance:
-        for page in _run_ocr(tasks, options.jobs):
+    # The pool forks before the progress bar starts its refresh thread (fork + threads is unsafe).
+    with _pool(options.jobs, len(tasks)) as pool, \
+            _progress(options, len(done) + len(tasks), len(done)) as advance:
+        # chunksize 1: pages differ a lot in cost, and results stream back in order.
+        pages = pool.map(ocr_page, tasks, chunksize=1) if pool else map(ocr_page, tasks)
+        for page in pages:
             done[page.number - 1] = page
             advance()
     return [done[i] for i in sorted(done)]
 
 
-def _run_ocr(tasks: list[OcrTask], jobs: int) -> Iterator[Page]:
-    if jobs <= 1 or len(tasks) <= 1:
-        yield from map(ocr_page, tasks)
-        return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-        # chunksize 1: pages differ a lot in cost, and results stream back in order.
-        yield from pool.map(ocr_page, tasks, chunksize=1)
+def _pool(jobs: int, tasks: int) -> ProcessPoolExecutor | nullcontext:
+    if jobs <= 1 or tasks <= 1:
+        return nullcontext()
+    return ProcessPoolExecutor(max_workers=min(jobs, tasks))
 
 
 def ocr_page(task: OcrTask) -> Page:
