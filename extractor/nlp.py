@@ -128,7 +128,8 @@ def _match_component(label: str, patterns: list[list[dict[str, Any]]]) -> Any:
         if key not in matchers:
             matchers[key] = Matcher(doc.vocab, validate=False)
             matchers[key].add(label, patterns)
-        doc.spans[label] = [Span(doc, s.start, s.end, label=label) for s in _merged(matchers[key](doc, as_spans=True))]
+        found = _merged(matchers[key](doc, as_spans=True))
+        doc.spans[label] = [Span(doc, s.start, s.end, label=label) for s in found]
         return doc
 
     return component

@@ -25,7 +25,7 @@ _PART = re.compile(r"^(\w+)(?:\[(\d+)\])?$")
 
 def field_label(path: str) -> str:
     """'tasks[2].lead' → 'Nhiệm vụ thứ 3 – cơ quan chủ trì'; unknown parts are kept as printed."""
-    parts = []
+    parts: list[str] = []
     for piece in path.split("."):
         if piece == "text" and parts:
             continue  # "deadline.text" is the deadline as the reviewer sees it
