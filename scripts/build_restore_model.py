@@ -47,6 +47,8 @@ from extractor.vietnamese import is_syllable, normalize  # noqa: E402
 WEIGHTS = {"seed": 6, "vlsp": 2, "admin": 2, "help": 0, "maint": 0, "man": 0, "mo": 0}
 # wordfreq counts as a corpus of this many tokens (unigrams only: it has no context).
 WORDFREQ_TOKENS = 2e5
+# A real scan's garble pair counts like this many rendered ones (real scans are what we serve).
+REAL_OCR_WEIGHT = 1
 # A dictionary word's inner syllable pair counts like this many corpus occurrences.
 DICT_BIGRAM = 1
 _ACRONYM_RE = re.compile(r"\b[A-ZĐ]{2,}\b")
@@ -198,8 +200,9 @@ def main(argv: list[str] | None = None) -> int:
     ocr_src = [t for n, _, t in texts if n.startswith("seed")]
     ocr_src += [corpus.vlsp_text(), normalize(corpus.mo_catalogues()[:150000])]
     pairs = list(synth.ocr_pairs(ocr_src, args.cache, jobs=args.jobs))
-    pairs += [(g, c) for gt, ct in corpus.garbled_pairs(args.shared, exclude)
-              for g, c in zip(gt.split("\n"), ct.split("\n"), strict=False)]
+    real = [(g, c) for gt, ct in corpus.garbled_pairs(args.shared, exclude)
+            for g, c in zip(gt.split("\n"), ct.split("\n"), strict=True)]
+    pairs += real * REAL_OCR_WEIGHT
     chan, rules = count_channel(pairs)
     with (args.out / "channel.tsv").open("w", encoding="utf-8") as f:
         for (obs, true), c in sorted(chan.items(), key=lambda kv: (-kv[1], kv[0])):

@@ -23,6 +23,7 @@ from extractor.restore.tokens import (
     has_letter,
     is_compound,
     key_of,
+    lm_token,
     mid_sentence,
     split_chunk,
 )
@@ -217,10 +218,8 @@ def _decode(model: Model, segment: list[tuple[Tok, str]], with_conf: bool, lm_we
 
 
 def _context_id(model: Model, core: str) -> int:
-    i = model.ids.get(normalize(core).lower())
-    if i is not None:
-        return i
-    return NUM_ID if core[:1].isdigit() else OTHER_ID
+    # The same symbol the language model was trained with (tokens.lm_token).
+    return model.ids.get(lm_token(normalize(core)), OTHER_ID)
 
 
 def _spell(model: Model, core: str, i: int) -> str:
