@@ -12,6 +12,7 @@ Leave-one-out throughout: each scored seed is restored by a model built without 
     partly accented 003 with every other non-blank line stripped (model without 003)
     shipped 004     the shipped model on 004, which it was trained on (reference, not a test)
     shipped 002     the shipped model (trained on everything, 004's real garble included) on 002
+    flags           precision/recall of ``flagged`` against the errors on 004 (same model)
     speed           tokens/s on one core, per input kind, candidate cache cold
 
 Usage: bench_restore.py [--reuse] [--shared DIR] [--out FILE]
@@ -59,6 +60,30 @@ def restore(model_dir: Path, text: str) -> tuple[list[str], float]:
     return out, time.process_time() - t0
 
 
+def flag_quality(model_dir: Path, text: str, gold: str, score) -> dict:
+    """How well ``flagged`` (confidence below FLAG_BELOW) points reviewers at the wrong tokens."""
+    from extractor.restore import FLAG_BELOW
+
+    norm = sys.modules["score_restore"].norm
+    m = model.load(model_dir, overlay_dir=EVAL_DIR / "no-overlay")
+    _, rows, _ = engine.restore_lines(m, text.split("\n"), with_conf=True)
+    flagged = errors = hits = 0
+    for row, gline in zip(rows, gold.split("\n"), strict=False):
+        gold_toks = norm(gline).split()
+        if len(gold_toks) != len(row):
+            continue
+        for tok, g in zip(row, gold_toks, strict=True):
+            wrong = norm(tok.restored) != g
+            flag = tok.restorable and tok.conf < FLAG_BELOW
+            flagged += flag
+            errors += wrong
+            hits += flag and wrong
+    out = {"threshold": FLAG_BELOW, "flagged": flagged, "errors": errors,
+           "precision": round(hits / max(flagged, 1), 3), "recall": round(hits / max(errors, 1), 3)}
+    print(f"flags on 004: {out}", flush=True)
+    return out
+
+
 def seed(shared: Path, sid: str) -> str:
     return next((shared / "seeds").glob(f"{sid}_*.txt")).read_text(encoding="utf-8")
 
@@ -94,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     m004 = eval_model("004", args.reuse)
     gold004 = (args.shared / "restore/004.gold.txt").read_text(encoding="utf-8")
     res["garbled_004"] = run("garbled 004", m004, seed(args.shared, "004"), gold004, "garbled")
+    res["flags_004"] = flag_quality(m004, seed(args.shared, "004"), gold004, score)
     spot = (ROOT / "benchmarks/data/002.spot.gold.txt").read_text(encoding="utf-8")
     n = len(spot.split("\n"))
     text002 = "\n".join(seed(args.shared, "002").split("\n")[:n])

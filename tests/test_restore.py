@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from extractor.restore import TokenRestoration, learn, restore_document, restore_text, restore_tokens
+from extractor.restore import (
+    FLAG_BELOW,
+    TokenRestoration,
+    learn,
+    restore_document,
+    restore_text,
+    restore_tokens,
+)
 from extractor.restore import model as restore_model
 from extractor.restore.learn import read_pairs
 from schemas.document import DocumentText, Line, Page, PageQuality
@@ -94,7 +101,7 @@ def test_tokens_report_original_confidence_and_flags():
     assert set(first) >= {"original", "restored", "confidence", "alternatives", "flagged"}
     assert first["original"] == "Cong" and first["restored"] == "Công"
     assert all(0.0 <= t.confidence <= 1.0 for t in toks)
-    assert all(t.flagged == (t.confidence < 0.6) for t in toks)
+    assert all(t.flagged == (t.confidence < FLAG_BELOW) for t in toks)
     assert toks[-1].line == 1 and toks[-1].restored == "1687/QĐ-TTg"
     assert any(t.alternatives for t in toks)
 

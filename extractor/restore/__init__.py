@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.document import DocumentText
 
-FLAG_BELOW = 0.6
+FLAG_BELOW = 0.8
 
 __all__ = ["FLAG_BELOW", "TokenRestoration", "learn", "restore_document", "restore_text", "restore_tokens"]
 
