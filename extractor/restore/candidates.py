@@ -67,17 +67,18 @@ def _ocr(model: Model, word: str) -> Cands:
     return tuple(i for i, _ in best), tuple(s for _, s in best)
 
 
-def spellings(model: Model, word: str, beam: int = 12, max_edits: int = 3) -> list[tuple[str, float]]:
+def spellings(model: Model, word: str, beam: int = 24, max_edits: int = 3) -> list[tuple[str, float]]:
     """Unaccented spellings ``word`` may stand for, rewritten by the learned OCR rules."""
     # hyps: (chars consumed, spelling so far, log-prob, edits)
     hyps = [(0, "", 0.0, 0)]
     done: dict[str, float] = {}
     rules = model.rules
+    prefixes = model.key_prefixes  # only spellings that can still become a syllable survive
     while hyps:
         nxt = []
         for pos, out, lp, edits in hyps:
             if pos == len(word):
-                if out and lp > done.get(out, -1e9):
+                if out in model.by_key and lp > done.get(out, -1e9):
                     done[out] = lp
                 continue
             for size in (1, 2):
@@ -86,7 +87,7 @@ def spellings(model: Model, word: str, beam: int = 12, max_edits: int = 3) -> li
                     continue
                 for rep, rlp in rules.get(sub, ()):
                     e = edits + (rep != sub)
-                    if e <= max_edits:
+                    if e <= max_edits and out + rep in prefixes:
                         nxt.append((pos + size, out + rep, lp + rlp, e))
         hyps = sorted(nxt, key=lambda h: -h[2])[:beam]
     return sorted(done.items(), key=lambda kv: -kv[1])[:beam]

@@ -50,6 +50,7 @@ class Model:
     acronyms: dict[str, str]
     title_lp: list[float]  # log P(written Title-case | syllable, mid-sentence)
     lower_lp: list[float]
+    key_prefixes: frozenset[str] = frozenset()
     cache: dict = field(default_factory=dict)
 
     @property
@@ -130,12 +131,13 @@ def build(data: Path, overlay: Path | None) -> Model:
         chan[obs][ids[true]] = int(round(c))
         chan_tot[ids[true]] += int(round(c))
     title_lp, lower_lp = _case(data / "case.tsv", ids)
+    prefixes = frozenset(k[:n] for k in by_key for n in range(len(k) + 1))
     return Model(
         syls=syls, ids=ids, uni=uni, bi=bi, bow1=bow1_list, tri=tri, bow2=bow2,
         by_key={k: tuple(sorted(vs, key=lambda i: -uni[i])) for k, vs in by_key.items()},
         chan=dict(chan), chan_tot=dict(chan_tot), rules=_rules(data / "charmap.tsv"),
         acronyms={k: f for k, f in _tsv_rows(data / "acronyms.tsv")},
-        title_lp=title_lp, lower_lp=lower_lp,
+        title_lp=title_lp, lower_lp=lower_lp, key_prefixes=prefixes,
     )
 
 
