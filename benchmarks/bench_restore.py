@@ -7,8 +7,8 @@ Leave-one-out throughout: each scored seed is restored by a model built without 
     garbled 004     vs /work/shared/restore/004.gold.txt, model without 004 (text and gold)
     garbled 002     spot check: first 60 lines vs benchmarks/data/002.spot.gold.txt (hand-made;
                     002 is in no model: its garbled layer has no gold and is never trained on)
-    unaccented      strip_diacritics(001), (003), each with the model without that seed
-    pass-through    share of tokens of 001, 003 left unchanged (same models)
+    unaccented      strip_diacritics(000), (001), (003), each with the model without that seed
+    pass-through    share of tokens of 000, 001, 003 left unchanged (same models)
     partly accented 003 with every other non-blank line stripped (model without 003)
     shipped 004     the shipped model on 004, which it was trained on (reference, not a test)
     shipped 002     the shipped model (trained on everything, 004's real garble included) on 002
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     n = len(spot.split("\n"))
     text002 = "\n".join(seed(args.shared, "002").split("\n")[:n])
     res["garbled_002_spot"] = run("garbled 002 (60-line spot)", m004, text002, spot, "garbled")
-    for sid in ("001", "003"):
+    for sid in ("000", "001", "003"):
         mdir = eval_model(sid, args.reuse)
         clean = seed(args.shared, sid)
         res[f"unaccented_{sid}"] = run(f"unaccented {sid}", mdir, strip_diacritics(clean), clean,

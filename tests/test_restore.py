@@ -58,8 +58,8 @@ def test_lines_and_whitespace_kept():
 
 def test_codes_in_running_text_kept():
     # seed 001's distribution line: VT, KGVX are codes, HĐND must not become HĐNĐ
-    out = restore_text("- Lưu: VT, KGVX (ĐDD).\nUBND, HĐND va cac so, nganh")
-    assert out == "- Lưu: VT, KGVX (ĐDD).\nUBND, HĐND và các sở, ngành"
+    out = restore_text("- Lưu: VT, KGVX (ĐDD).\nUBND, HĐND va cac so, nganh\n- Phong VH&TT cac huyen")
+    assert out == "- Lưu: VT, KGVX (ĐDD).\nUBND, HĐND và các sở, ngành\n- Phòng VH&TT các huyện"
 
 
 def test_numbers_codes_and_punctuation_untouched():

@@ -31,6 +31,8 @@ from extractor.vietnamese import has_marks, is_syllable, normalize
 
 _GARBLE_RE = re.compile(r"[^\W_]*(?:\d[^\W\d_]|[^\W\d_]\d|[&@$¢£¥§¼½¾|])")
 _HYPHEN_WORD_RE = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)+$")
+# Agency codes joined by "&" (VH&TT, QLVH&GD); one capital and "&" is OCR garble (S& → Sở).
+_CODE_RE = re.compile(r"^[A-ZĐ]{2,}(?:&[A-ZĐ]+)+$|^[A-ZĐ]+(?:&[A-ZĐ]{2,})+$")
 _ROMAN_RE = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XV)$")
 _ACRONYM_RE = re.compile(r"(?<![A-ZĐ])[A-Z]{2,}(?![A-ZĐ])")
 PASS_MARKED = 0.4  # share of words with valid marks above which a line is already Vietnamese
@@ -76,8 +78,8 @@ def protect_codes(model: Model, row: list[Tok]) -> None:
     if not any(t.restorable and any(c.islower() for c in t.core) for t in row):
         return  # a heading in capitals: every word is read
     for t in row:
-        if t.restorable and len(t.core) > 1 and t.core.isalpha() and t.core.isupper() \
-                and key_of(t.core) not in model.by_key:
+        if t.restorable and (_CODE_RE.match(t.core) or len(t.core) > 1 and t.core.isalpha()
+                             and t.core.isupper() and key_of(t.core) not in model.by_key):
             t.restorable = False
 
 
@@ -109,7 +111,7 @@ def _spans(start: int, chunk: str) -> list[tuple[int, tuple[str, str, str]]]:
 
 def is_garbled(core: str) -> bool:
     """Digits or symbols inside a word: how tesseract's English model spells marks."""
-    if not _GARBLE_RE.match(core) or not has_letter(core):
+    if not _GARBLE_RE.match(core) or not has_letter(core) or _CODE_RE.match(core):
         return False
     # Upper-case codes with digits (A4, F0, T6) are as often real as garbled; lower case is not.
     return any(c.islower() for c in core) or not core.isalnum()
