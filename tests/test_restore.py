@@ -127,6 +127,7 @@ def test_restore_document_restores_only_pages_that_need_it():
     assert line.text == "Kế hoạch triển khai" and line.original == "Ke hoach trien khai"
     assert line.conf is not None and 0.0 < line.conf <= 1.0
     assert out.pages[1].lines[1].original is None  # unchanged lines keep no original
+    assert out.pages[1].lines[1].conf is None  # and a line of numbers was never read
     assert out.pages[2].lines[0].text == "Quyết định số 1687/QĐ-TTg"
     # an OCR line that is mostly right: only the broken word is repaired
     assert out.pages[2].lines[1].text == "Sở Văn hóa tham mưu triển khai kế hoạch"

@@ -29,22 +29,29 @@ def restore_document(doc: DocumentText, model_dir: str | Path | None = None) -> 
     # garble?) is shared, and a sentence broken across a page still has its context.
     texts = [line.text for i in todo for line in doc.pages[i].lines]
     repair = any(doc.pages[i].source == "ocr" for i in todo)
-    out, rows, _ = engine.restore_lines(m, texts, with_conf=True, repair=repair)
+    out, rows, kinds = engine.restore_lines(m, texts, with_conf=True, repair=repair)
     pages, k = [p.model_copy(deep=True) for p in doc.pages], 0
     for i in todo:
         page, lines = doc.pages[i], []
         for line in page.lines:
-            restored, row = out[k], rows[k]
+            restored, row, kind = out[k], rows[k], kinds[k]
             k += 1
-            lines.append(_line(line, restored, row))
+            lines.append(_line(line, restored, row, kind))
         pages[i] = page.model_copy(update={"lines": lines}, deep=True)
     return doc.model_copy(update={"pages": pages}, deep=True)
 
 
-def _line(line: Line, restored: str, row: list) -> Line:
-    if restored == line.text:
-        return line.model_copy(deep=True)
-    confs = [t.conf for t in row if t.restorable]
-    conf = round(min(confs), 4) if confs else 1.0
-    return line.model_copy(update={"text": restored, "original": line.original or line.text, "conf": conf},
-                           deep=True)
+def _line(line: Line, restored: str, row: list, kind: str) -> Line:
+    """The restored line: ``original`` only when the text changed, ``conf`` whenever it was read.
+
+    ``conf`` is the least confident token's, so a reviewer sorting by it meets the doubtful
+    words first, also on lines the model left as they were.
+    """
+    confs = [t.conf for t in row if t.restorable and (kind != "pass" or t.out)]
+    update: dict = {}
+    if confs:
+        update["conf"] = round(min(confs), 4)
+    if restored != line.text:
+        update.update(text=restored, original=line.original or line.text)
+        update.setdefault("conf", 1.0)
+    return line.model_copy(update=update, deep=True)
