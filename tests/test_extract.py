@@ -294,3 +294,40 @@ def test_low_confidence_message_names_the_field_in_vietnamese():
 
     assert low_confidence("tasks[2].lead", 0.42) == (
         "Nhiệm vụ thứ 3 – cơ quan chủ trì: độ tin cậy thấp (42%); đề nghị đối chiếu với bản gốc")
+
+
+PROSE_NAMING_COLUMNS = """KẾ HOẠCH
+Phát triển văn hóa đọc năm 2026
+
+I. YÊU CẦU
+Xác định rõ nhiệm vụ, cơ quan chủ trì,
+cơ quan phối hợp và thời gian hoàn thành.
+1. Bảo đảm tiến độ.
+2. Bảo đảm chất lượng.
+
+II. NHIỆM VỤ
+1. Tổ chức Ngày sách và Văn hóa đọc
+- Chủ trì: Sở Văn hóa, Thể thao và Du lịch
+2. Xây dựng tủ sách cơ sở
+- Chủ trì: UBND các xã, phường
+"""
+
+
+def test_prose_naming_the_columns_is_not_a_table_header():
+    """Issue 4 follow-up 4: only header-like rows open the appendix table."""
+    plan = extract_plan(doc_from_text(PROSE_NAMING_COLUMNS))
+    assert [(t.number, t.title) for t in plan.tasks] == [
+        ("1", "Tổ chức Ngày sách và Văn hóa đọc"), ("2", "Xây dựng tủ sách cơ sở")]
+    assert plan.tasks[1].lead == ["Ủy ban nhân dân các xã, phường"]
+
+
+@pytest.mark.parametrize("header", [
+    "TT Nhiệm vụ Cơ quan chủ trì Cơ quan phối hợp Thời gian",
+    "TT\nNhiệm vụ\nCơ quan chủ trì\nCơ quan phối hợp\nThời gian hoàn thành",
+    "STT Nội dung nhiệm vụ Đơn vị chủ trì Đơn vị phối hợp",
+])
+def test_table_headers_printed_as_one_line_or_cell_by_cell(header):
+    plan = extract_plan(doc_from_text(TABLE.replace(
+        "TT Nhiệm vụ Cơ quan chủ trì Cơ quan phối hợp Thời gian", header)))
+    assert [t.number for t in plan.tasks] == ["1", "2"]
+    assert plan.tasks[0].lead == ["Sở Văn hóa, Thể thao và Du lịch"]

@@ -27,6 +27,13 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _FORCED_START = re.compile(r"^(Can cu|Thuc hien|Xet de nghi|Theo de nghi|Tren day la|Noi nhan|"
                            r"(TM|KT|TL|TUQ|Q)\.\s)", re.IGNORECASE)
 _CLOSING_START = ("tren day la", "yeu cau cac", "trong qua trinh", "de nghi cac", "giao ")
+# A labelled field line of a task ("Cơ quan chủ trì: ...", "Thời gian thực hiện: ...") is a part of
+# its own even where nothing else marks the line (one-line-per-row text layers).
+_LABEL_START = re.compile(r"^(?:(?:co quan|don vi) )?(?:chu tri|phoi hop)(?: thuc hien)?\s*:|"
+                          r"^(?:thoi gian|thoi han|tien do)(?: thuc hien| hoan thanh)?\s*:", re.IGNORECASE)
+# A signer's title printed as a line of its own opens the signature block even without TM./KT.
+_SIGNER_TITLE = re.compile(r"^((TM|KT|Q|TL|TUQ)\. ?)?(PHO )?(CHU TICH|GIAM DOC|TRUONG BAN|CHANH VAN PHONG)"
+                           r"( THUONG TRUC)?$")
 
 
 @dataclass
@@ -96,6 +103,9 @@ def mark_of(text: str) -> tuple[str, str, str]:
 def _starts_paragraph(line: SrcLine, kind: str, prev: SrcLine | None) -> bool:
     if kind != "plain" or (line.text[:1].isupper() and _FORCED_START.match(strip_diacritics(line.text[:14]))):
         return True  # basis, closing sentence, recipients, signature: parts even without a blank line
+    if line.text[:1].isupper() and (_LABEL_START.match(strip_diacritics(line.text[:40]))
+                                    or _SIGNER_TITLE.match(strip_diacritics(line.text))):
+        return True
     if not line.blank_before or line.text[:1].islower():
         return False
     # a page break inside a sentence ("... đến năm" / blank / "2030”; Kế hoạch ...")
@@ -177,7 +187,8 @@ def split_layout(lines: list[SrcLine]) -> Layout:
 
 
 def _is_signature_start(para: Para) -> bool:
-    return para.kind == "plain" and bool(re.match(r"^(TM|KT|Q|TL|TUQ)\.\s", para.text))
+    return para.kind == "plain" and bool(re.match(r"^(TM|KT|Q|TL|TUQ)\.\s", para.text)
+                                         or _SIGNER_TITLE.match(strip_diacritics(para.lines[0].text)))
 
 
 def find_section(layout: Layout, *keywords: str, exclude: tuple[str, ...] = ()) -> Section | None:

@@ -1,5 +1,8 @@
 """Lines of a document as the field extractors see them, and provenance built from them.
 
+A line opens a paragraph after a blank line or, where the source has no blank lines (PDF text
+layers, OCR), where its position on the page says so (``_layout_breaks``).
+
 Every extractor works on ``SrcLine`` objects (the cleaned reading of one source line plus
 where it sits), so any value can cite page, line span, page-text offsets, bbox and the
 original unrestored text.
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from extractor.vietnamese import normalize
@@ -55,16 +59,99 @@ def _line_conf(line: Line) -> float:
     return min(confs) if confs else 1.0
 
 
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+def _centred(box: BBox, left: float, right: float, height: float) -> bool:
+    return box.x0 > left + height and abs((box.x0 - left) - (right - box.x1)) < 1.5 * height
+
+
+def _layout_breaks(lines: list[Line]) -> set[int]:
+    """Indices of lines that open a paragraph by where they sit on the page.
+
+    Text layers and OCR have no blank lines, so a paragraph shows only as a wider gap above a
+    line, a first-line indent after a line at the left margin, or a previous line that stops
+    short of the right margin after a sentence end (not a centred line). Measured against the
+    page's own line height, pitch and margins, so points and OCR pixels read alike.
+    """
+    boxes = [(i, ln.bbox) for i, ln in enumerate(lines) if ln.bbox is not None and clean(ln.text)]
+    if len(boxes) < 4 or any(not ln.text.strip() for ln in lines):
+        return set()  # a page that prints blank lines says where its paragraphs are
+    height = _median([b.y1 - b.y0 for _, b in boxes])
+    pairs = zip(boxes, boxes[1:], strict=False)
+    steps = [b.y0 - a.y0 for (_, a), (_, b) in pairs if b.y0 - a.y0 > height / 2]
+    if height <= 0 or not steps:
+        return set()
+    pitch = sorted(steps)[len(steps) // 4]  # wrapped lines are the commonest step; paragraph gaps are wider
+    left = Counter(round(b.x0 / height * 4) for _, b in boxes).most_common(1)[0][0] * height / 4
+    right = sorted(b.x1 for _, b in boxes)[int(0.9 * (len(boxes) - 1))]
+    breaks = set()
+    for (h, a), (i, b) in zip(boxes, boxes[1:], strict=False):
+        step = b.y0 - a.y0
+        if step <= height / 2:
+            continue  # the next column of the same row (header block, table cells)
+        gap = step > pitch + 0.35 * height
+        indent = b.x0 > left + 0.8 * height and a.x0 < left + 0.4 * height
+        # ragged-right text also stops short; only a sentence end there closes the paragraph
+        short = (a.x1 < right - 2 * height and not _centred(a, left, right, height)
+                 and lines[h].text.rstrip().endswith((".", ";", ":", "!", "?")))
+        if gap or indent or short:
+            breaks.add(i)
+    return breaks
+
+
+_PAGE_LABEL = re.compile(r"^(Trang|Page)\s+\d{1,3}(\s*(/|trên|of)\s*\d{1,3})?$", re.IGNORECASE)
+_BARE_NUMBER = re.compile(r"^[-–(]?\s*(\d{1,3})\s*[-–)]?$")
+
+
+def _edge_texts(doc: DocumentText) -> set[str]:
+    """Running headers/footers: the same text (digits aside) first or last on several pages."""
+    seen: Counter[str] = Counter()
+    for page in doc.pages:
+        texts = [t for ln in page.lines if (t := clean(ln.text))]
+        for text in {*texts[:1], *texts[-1:]}:
+            seen[re.sub(r"\d+", "#", text)] += 1
+    return {t for t, n in seen.items() if n >= max(2, len(doc.pages) // 2) and len(doc.pages) >= 2}
+
+
+def _furniture(doc: DocumentText) -> set[tuple[int, int]]:
+    """(page, line index) of page numbers and running headers/footers: never content.
+
+    "Trang 2" anywhere; a bare number only as a page's first or last line and equal to the page
+    number (or one less, for an unnumbered cover page), so a table row number stays.
+    """
+    repeated = _edge_texts(doc)
+    out = set()
+    for page in doc.pages:
+        filled = [i for i, ln in enumerate(page.lines) if clean(ln.text)]
+        for i in filled:
+            text = clean(page.lines[i].text)
+            edge = i in (filled[0], filled[-1])
+            m = _BARE_NUMBER.match(text)
+            if (_PAGE_LABEL.match(text) or (edge and m and int(m.group(1)) in (page.number, page.number - 1)
+                                            and page.number > 1)
+                    or (edge and page.number > 1 and re.sub(r"\d+", "#", text) in repeated)):
+                out.add((page.number, i))
+    return out
+
+
 def source_lines(doc: DocumentText) -> list[SrcLine]:
-    """All non-blank lines of ``doc`` in reading order."""
+    """All non-blank lines of ``doc`` in reading order (page furniture left out)."""
     out: list[SrcLine] = []
+    furniture = _furniture(doc)
     for page in doc.pages:
         offset = 0
         blank = True
+        breaks = _layout_breaks(page.lines)
         for i, line in enumerate(page.lines, start=1):
+            blank = blank or (i - 1) in breaks
             text = clean(line.text)
             start = offset
             offset += len(line.text) + 1
+            if (page.number, i - 1) in furniture:
+                continue
             if not text or set(text) <= set(".,;:-_~>•*·'’‘"):
                 blank = True
                 continue

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from extractor import agencies
 from extractor.fields.assign import agency_list
 from extractor.fields.source import SrcLine, join, provenance
-from extractor.fields.table_boxes import BoxRow, read_box_rows, row_provenance
+from extractor.fields.table_boxes import BoxRow, header_only, read_box_rows, row_provenance
 from extractor.fields.tasks import deadline_of
 from extractor.vietnamese import strip_diacritics
 from schemas.document import DocumentText, Issue
@@ -45,12 +45,30 @@ class _Row:
 
 
 def _is_header(lines: list[SrcLine], i: int) -> bool:
-    # a header row is a few short cells; body prose naming "chủ trì ... phối hợp" is not one
-    window = strip_diacritics(" ".join(ln.text for ln in lines[i:i + 4])).upper()
+    """A task table's header row: short lines of header words only, naming the columns.
+
+    A header row printed to text is one line of cells ("TT Nhiệm vụ Cơ quan chủ trì ...") or
+    its cells one per line; either way every line holds header words and nothing else, and
+    the row names a TT column or at least three columns. Prose ("Xác định rõ nhiệm vụ, cơ quan
+    chủ trì, cơ quan phối hợp ..."), a section heading ("I. NHIỆM VỤ") and labelled lines
+    ("Cơ quan chủ trì: ...") are not headers.
+    """
     first = strip_diacritics(lines[i].text).upper()
-    if len(window) > 200 or len(first) > 90 or "NHIEM VU" not in first:
+    if "NHIEM VU" not in first and "NOI DUNG" not in first:
         return False
-    return "CHU TRI" in window and "PHOI HOP" in window
+    window: list[str] = []
+    for line in lines[i:i + 6]:
+        if len(line.text) > 90 or not header_only(line.text):
+            break
+        window.append(strip_diacritics(line.text).upper())
+    if not window:
+        return False
+    text = " ".join(window)
+    before = strip_diacritics(lines[i - 1].text).upper().strip(" .") if i else ""
+    columns = sum(bool(re.search(p, text)) for p in (r"NHIEM VU|NOI DUNG", r"CHU TRI", r"PHOI HOP",
+                                                     r"THOI (GIAN|HAN)|TIEN DO|HOAN THANH"))
+    has_tt = bool(re.search(r"\bS?TT\b", text)) or before in ("TT", "STT")
+    return "CHU TRI" in text and (columns >= 3 or (has_tt and columns >= 2))
 
 
 def _rows(lines: list[SrcLine]) -> list[_Row]:

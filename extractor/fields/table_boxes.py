@@ -24,6 +24,23 @@ _COLUMNS = (("no", re.compile(r"^(S?TT|STT)$")), ("title", re.compile(r"NHIEM VU
             # columns read but not in the record; kept apart so their words do not leak into others
             ("product", re.compile(r"SAN PHAM|KET QUA")), ("funding", re.compile(r"KINH PHI|NGUON")),
             ("note", re.compile(r"GHI CHU")))
+# Words a task table's header row is made of; a header cell is these and nothing else, which
+# tells it from prose ("Xác định rõ nhiệm vụ, cơ quan chủ trì, cơ quan phối hợp ...") and from
+# labelled lines ("Cơ quan chủ trì: Sở Y tế").
+_HEADER_VOCABULARY = re.compile(
+    r"\b(S?TT|SO TT|TEN|NHIEM VU|NOI DUNG|CONG VIEC|CONG VU|CU THE|HOAT DONG|CO QUAN|DON VI|CHU TRI|"
+    r"PHOI HOP|THUC HIEN|THOI GIAN|THOI HAN|HOAN THANH|TIEN DO|SAN PHAM|KET QUA|DU KIEN|KINH PHI|"
+    r"NGUON|GHI CHU|VA|DAU RA|CHINH)\b")
+
+
+def header_only(text: str) -> bool:
+    """Whether ``text`` is made of table-header words only (a header cell or row)."""
+    key = _key(text)
+    if ":" in key or not _HEADER_VOCABULARY.search(key):
+        return False
+    return not re.sub(r"[\W_]+", "", _HEADER_VOCABULARY.sub("", key))
+
+
 # roman group numbers as OCR reads them: "II" often comes out "IL" or "Il"
 # In the TT column OCR reads "II" as "IL"/"H", "III" as "HI", "V." as "V_", "3." as "3...".
 _ROMAN = re.compile(r"^[IVXLlH|]{1,5}[._,…]*$")
@@ -86,11 +103,14 @@ def _header(doc: DocumentText) -> tuple[int, dict[str, float], float] | None:
             for cell_line in band:
                 for segment in _segments(cell_line.words, scale):
                     text = _key(" ".join(w.text for w in segment)).strip()
+                    if not header_only(text):
+                        continue  # a heading or labelled line near the header words is not a cell
                     for name, pattern in _COLUMNS:
                         if pattern.search(text) and name not in cells:
                             cells[name] = segment[0].bbox.x0  # type: ignore[union-attr]
                             break
-            if {"title", "lead"} <= set(cells):
+            # side by side: a header row has its cells at distinct x positions
+            if {"title", "lead"} <= set(cells) and len({round(x) for x in cells.values()}) >= 3:
                 return pi, cells, line.bbox.y0
     return None
 

@@ -71,9 +71,16 @@ def deadline_of(text: str, para: Para | None) -> Deadline | None:
                     open_ended=expr.open_ended, provenance={"text": prov} if prov else {})
 
 
+def _label_start(text: str) -> int:
+    """Where the first field label of ``text`` starts (len(text) without one)."""
+    key = strip_diacritics(text).upper()
+    return min((m.start() for _, pattern in _LABELS if (m := pattern.search(key))), default=len(text))
+
+
 def _task(number: str, head: Para, body: list[Para], issues: list[Issue]) -> Task:
-    labels = _labelled(body)
-    task = Task(number=number, title=first_sentence(head.text))
+    # fields may follow the heading sentence on its own line ("1. Rà soát ... Cơ quan chủ trì: ...")
+    labels = _labelled([head, *body])
+    task = Task(number=number, title=first_sentence(head.text[:_label_start(head.text)]))
     if p := provenance(head.lines):
         task.provenance["title"] = p
     for field in ("lead", "coordinators"):
