@@ -331,3 +331,22 @@ def test_table_headers_printed_as_one_line_or_cell_by_cell(header):
         "TT Nhiệm vụ Cơ quan chủ trì Cơ quan phối hợp Thời gian", header)))
     assert [t.number for t in plan.tasks] == ["1", "2"]
     assert plan.tasks[0].lead == ["Sở Văn hóa, Thể thao và Du lịch"]
+
+
+APPENDIX_AFTER_SIGNATURE = PLAN_WITH_LABELS + """
+PHỤ LỤC
+DANH MỤC NHIỆM VỤ
+(Kèm theo Kế hoạch số 35/KH-UBND ngày 12/3/2026 của UBND tỉnh)
+TT Nhiệm vụ Cơ quan chủ trì Cơ quan phối hợp Thời gian
+1. Triển khai bệnh án điện tử Sở Y tế Sở Tài chính Năm 2026
+Ghi chú: các đơn vị báo cáo định kỳ
+Trần Văn Nam
+"""
+
+
+def test_signer_found_before_an_appendix():
+    """Issue 4 follow-up 5: the signature block sits before the appendix, not on the last line."""
+    plan = extract_plan(doc_from_text(APPENDIX_AFTER_SIGNATURE, "dt.txt"))
+    signer = plan.document.signer
+    assert signer is not None and (signer.name, signer.title) == ("Nguyễn Văn Bình", "Phó Chủ tịch")
+    assert signer.provenance["name"].line_start == PLAN_WITH_LABELS.split("\n").index("Nguyễn Văn Bình") + 1

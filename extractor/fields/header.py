@@ -145,8 +145,47 @@ def _issuer(header: str, lines: list[SrcLine], number: str | None, closing: list
     return _with_province(body, province) if body else None
 
 
+# Where an appendix after the signature begins: its own heading or its task table.
+_APPENDIX = re.compile(r"^(PHU LUC|DANH MUC|BIEU\b|\(KEM THEO|S?TT NHIEM VU|KE HOACH$)")
+_SIGN_NOTE = re.compile(r"^\(?(DA KY|KY|KY TEN|KY, DONG DAU|KY TEN, DONG DAU)\)?\.?$")
+
+
+def _signature_block(closing: list[SrcLine]) -> list[SrcLine]:
+    """The closing lines before any appendix that follows the signature."""
+    for i, line in enumerate(closing[1:], start=1):
+        if line.text[:1].isupper() and _APPENDIX.match(_key(line.text).strip(" *")):
+            return closing[:i]
+    return closing
+
+
+def _same_column(line: SrcLine, anchor: SrcLine) -> bool:
+    """Whether ``line`` sits under ``anchor`` (no boxes: assume so)."""
+    if line.bbox is None or anchor.bbox is None:
+        return True
+    return line.bbox.x0 < anchor.bbox.x1 and anchor.bbox.x0 < line.bbox.x1
+
+
+def _name_line(block: list[SrcLine], title_line: SrcLine | None) -> SrcLine | None:
+    """The line printing the signer's name.
+
+    The first under the title, past "(Đã ký)" notes and the recipients column beside it;
+    without a title, the block's last line.
+    """
+    if title_line is None:
+        return block[-1] if block else None
+    after = block[block.index(title_line) + 1:]
+    for line in after:
+        key = _key(line.text).strip(" .")
+        if (line.text[:1] in "-+•" or _SIGN_NOTE.match(key) or _TITLE_WORDS.fullmatch(key)
+                or not _same_column(line, title_line)):
+            continue
+        return line
+    return None
+
+
 def _signer(closing: list[SrcLine]) -> Signer | None:
     title, title_line = None, None
+    closing = _signature_block(closing)
     for line in closing:
         for m in _TITLE_WORDS.finditer(_key(line.text)):
             before = _key(line.text)[:m.start()]
@@ -156,7 +195,7 @@ def _signer(closing: list[SrcLine]) -> Signer | None:
                 title_line = line
     if title is not None:
         title = title.replace("chủ tịch", "Chủ tịch").replace("giám đốc", "Giám đốc")
-    name_line = closing[-1] if closing else None
+    name_line = _name_line(closing, title_line)
     # a name the source layer itself printed damaged ("rang Thi Xuén") is not legible, whatever
     # restoration made of it
     name = (name_line.text if name_line and _looks_like_name(name_line.text)
