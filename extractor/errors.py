@@ -6,7 +6,10 @@ app maps them to HTTP answers. Each code is stable so an operator can quote it.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import IntEnum
+from pathlib import Path
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -99,3 +102,127 @@ class EngineTimeoutError(EngineFailedError):
     """An external engine ran past its time limit."""
 
     code = "E202"
+
+
+# --- store and review app (E3xx) ---
+
+
+class StoreError(KehoachError):
+    """Base of store failures."""
+
+    code = "E300"
+    exit_code = ExitCode.INPUT
+
+
+class NotFoundError(StoreError):
+    """No such document, field, user or job."""
+
+    code = "E301"
+
+
+class FieldConflictError(StoreError):
+    """Someone saved the field since this page was loaded; nothing was overwritten."""
+
+    code = "E302"
+
+    def __init__(self, path: str, value: Any, version: int, by: str, at: datetime | None):
+        super().__init__(f"{path}: {by} đã lưu giá trị khác (phiên bản {version}); hãy xem và lưu lại")
+        self.field_path, self.value, self.version, self.by, self.at = path, value, version, by, at
+
+
+class LockedError(StoreError):
+    """The record is approved (Duyệt) and read-only."""
+
+    code = "E303"
+
+
+class UploadRejectedError(StoreError):
+    """An upload is too large, empty or not a PDF/image (by its bytes, not its name)."""
+
+    code = "E304"
+
+
+class DuplicateUserError(StoreError):
+    """That user name is taken."""
+
+    code = "E305"
+
+
+# --- drafting (E6xx) ---
+
+
+class DraftError(KehoachError):
+    """A draft could not be produced."""
+
+    code = "E600"
+    exit_code = ExitCode.INPUT
+
+
+class TemplateSecurityError(DraftError):
+    """A drafter's template tried to reach Python internals or the filesystem."""
+
+    code = "E601"
+
+
+class TemplateVariableError(DraftError):
+    """A template uses a variable the context does not provide."""
+
+    code = "E602"
+
+
+class TemplateSyntaxProblem(DraftError):
+    """A template does not parse."""
+
+    code = "E603"
+
+
+class ConversionError(DraftError):
+    """LibreOffice could not turn the .docx into a PDF."""
+
+    code = "E604"
+    exit_code = ExitCode.ENGINE
+
+
+class ContextFileError(DraftError):
+    """The YAML/JSON override file cannot be read."""
+
+    code = "E605"
+
+
+# --- comparison (E7xx) ---
+
+
+class UnknownProgramme(KehoachError):
+    """No reference file for the programme asked for."""
+
+    code = "E700"
+    exit_code = ExitCode.USAGE
+
+    def __init__(self, programme: str, known: list[str]):
+        super().__init__(f"no reference task set for programme {programme!r}; known: "
+                         f"{', '.join(known) or 'none'} (add extractor/data/programmes/{programme}.json)")
+
+
+class InvalidProgramme(KehoachError):
+    """A programme file that does not hold a usable reference task set."""
+
+    code = "E702"
+    exit_code = ExitCode.INPUT
+
+    def __init__(self, programme: str, detail: str):
+        super().__init__(f"programme file {programme!r} is not a reference task set ({detail}); "
+                         "see extractor/data/programmes/README.md")
+
+
+class InvalidRecordError(KehoachError):
+    """A .json input is not a plan record."""
+
+    code = "E701"
+    exit_code = ExitCode.INPUT
+
+    def __init__(self, path: Path, detail: str):
+        super().__init__(
+            f"not a plan record ({detail}); give a record written by `kehoach extract --json` "
+            "or the source document itself",
+            path=str(path),
+        )

@@ -22,11 +22,10 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from extractor.errors import KehoachError
+from extractor.errors import KehoachError, NotFoundError
 from extractor.settings import Settings, load_settings
 from extractor.store import open_store, repo
 from extractor.store.db import Store, rowcount
-from extractor.store.errors import NotFoundError
 from extractor.store.models import Document, Job, utcnow
 from extractor.store.originals import SUFFIX, original_path
 

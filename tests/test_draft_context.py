@@ -9,9 +9,9 @@ from draft_helpers import GD, VH, XA, three_provinces
 
 from extractor.draft import draft_context
 from extractor.draft.context import apply_overrides, build_context
-from extractor.draft.errors import ContextFileError
 from extractor.draft.harmonise import vote
 from extractor.draft.reference import align_by_title, align_with_compare, load_programme
+from extractor.errors import ContextFileError
 from schemas.plan import Task
 
 

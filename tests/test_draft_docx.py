@@ -232,7 +232,7 @@ def test_pdf_round_trips_through_the_extractor(built, document, tmp_path):
 
 
 def test_format_follows_the_suffix_and_writes_atomically(tmp_path):
-    from extractor.draft.errors import DraftError
+    from extractor.errors import DraftError
 
     md = draft("1687", "Cao Bằng", three_provinces(), tmp_path / "ke-hoach.md", year=2026)
     html = draft("1687", "Cao Bằng", three_provinces(), tmp_path / "ke-hoach.html", year=2026)
@@ -244,7 +244,7 @@ def test_format_follows_the_suffix_and_writes_atomically(tmp_path):
 
 
 def test_drafter_template_file_runs_in_the_sandbox(tmp_path):
-    from extractor.draft.errors import TemplateSecurityError
+    from extractor.errors import TemplateSecurityError
 
     mine = tmp_path / "mine.j2"
     mine.write_text(
@@ -260,7 +260,7 @@ def test_drafter_template_file_runs_in_the_sandbox(tmp_path):
 
 def test_conversion_without_libreoffice_says_how_to_install(monkeypatch, tmp_path):
     import extractor.draft.convert as convert
-    from extractor.draft.errors import ConversionError
+    from extractor.errors import ConversionError
 
     monkeypatch.setattr(convert.shutil, "which", lambda name: None)
     with pytest.raises(ConversionError, match="libreoffice-writer-nogui"):
@@ -269,7 +269,7 @@ def test_conversion_without_libreoffice_says_how_to_install(monkeypatch, tmp_pat
 
 def test_conversion_timeout_and_failure_are_reported(monkeypatch, tmp_path):
     import extractor.draft.convert as convert
-    from extractor.draft.errors import ConversionError
+    from extractor.errors import ConversionError
 
     fake = tmp_path / "soffice"
     fake.write_text("#!/bin/sh\nsleep 5\n")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from extractor.draft import sandbox
-from extractor.draft.errors import TemplateSecurityError, TemplateVariableError
 from extractor.draft.render import render_blocks
+from extractor.errors import TemplateSecurityError, TemplateVariableError
 
 
 @pytest.mark.parametrize(

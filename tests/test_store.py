@@ -21,9 +21,9 @@ from web_fixtures.helpers import (  # noqa: F401
 )
 
 from extractor import jobs
+from extractor.errors import FieldConflictError, LockedError, UploadRejectedError
 from extractor.store import record as rec
 from extractor.store import repo
-from extractor.store.errors import FieldConflictError, LockedError, UploadRejectedError
 from extractor.store.models import Base, Extraction, FieldValue, Job, Revision
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

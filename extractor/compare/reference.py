@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from extractor.errors import ExitCode, KehoachError
+from extractor.errors import InvalidProgramme, UnknownProgramme
 
 
 @dataclass(frozen=True)
@@ -63,27 +63,6 @@ class Reference:
         """National indicator names in file order."""
         return list(dict.fromkeys(t.indicator for t in self.targets))
 
-
-class UnknownProgramme(KehoachError):
-    """No reference file for the programme asked for."""
-
-    code = "E700"
-    exit_code = ExitCode.USAGE
-
-    def __init__(self, programme: str, known: list[str]):
-        super().__init__(f"no reference task set for programme {programme!r}; known: "
-                         f"{', '.join(known) or 'none'} (add extractor/data/programmes/{programme}.json)")
-
-
-class InvalidProgramme(KehoachError):
-    """A programme file that does not hold a usable reference task set."""
-
-    code = "E702"
-    exit_code = ExitCode.INPUT
-
-    def __init__(self, programme: str, detail: str):
-        super().__init__(f"programme file {programme!r} is not a reference task set ({detail}); "
-                         "see extractor/data/programmes/README.md")
 
 
 def known_programmes() -> list[str]:

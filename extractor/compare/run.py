@@ -12,23 +12,9 @@ from extractor.compare import render, report
 from extractor.compare.align import Overrides, Params, align_all
 from extractor.compare.locate import with_located_provenance
 from extractor.compare.reference import load
-from extractor.errors import ExitCode, KehoachError
+from extractor.errors import InvalidRecordError
 from extractor.options import Options
 from schemas.plan import Plan
-
-
-class InvalidRecordError(KehoachError):
-    """A .json input is not a plan record."""
-
-    code = "E701"
-    exit_code = ExitCode.INPUT
-
-    def __init__(self, path: Path, detail: str):
-        super().__init__(
-            f"not a plan record ({detail}); give a record written by `kehoach extract --json` "
-            "or the source document itself",
-            path=str(path),
-        )
 
 
 def read_input(path: Path, options: Options | None = None) -> report.PlanInput:

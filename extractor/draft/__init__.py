@@ -19,9 +19,9 @@ from extractor.draft.context import (
     load_records,
 )
 from extractor.draft.convert import docx_to_pdf
-from extractor.draft.errors import DraftError
 from extractor.draft.reference import Aligner, align_with_compare, load_programme
 from extractor.draft.render import render_bytes, render_preview_html
+from extractor.errors import DraftError
 from extractor.fsutil import atomic_write_bytes
 from extractor.options import Options
 from schemas.plan import Plan

@@ -17,7 +17,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from extractor.draft.errors import ContextFileError, DraftError
 from extractor.draft.harmonise import (
     province_of,
     qualify,
@@ -27,6 +26,7 @@ from extractor.draft.harmonise import (
     task_choices,
 )
 from extractor.draft.reference import Aligner, Programme, align_by_title, align_with_compare
+from extractor.errors import ContextFileError, DraftError
 from extractor.options import Options
 from schemas.plan import Plan
 

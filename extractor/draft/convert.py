@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from extractor.draft.errors import ConversionError
+from extractor.errors import ConversionError
 
 log = logging.getLogger(__name__)
 BINARIES = ("soffice", "libreoffice")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extractor.draft.errors import DraftError
+from extractor.errors import DraftError
 
 DIVS = ("header", "title", "recipients", "signature", "appendix", "table", "pagebreak")
 

@@ -18,7 +18,7 @@ from difflib import SequenceMatcher
 from importlib import resources
 from typing import Any
 
-from extractor.draft.errors import DraftError
+from extractor.errors import DraftError
 from extractor.vietnamese import strip_diacritics
 from schemas.plan import Plan
 

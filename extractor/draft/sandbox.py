@@ -22,7 +22,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from extractor.draft.errors import TemplateSecurityError, TemplateSyntaxProblem, TemplateVariableError
+from extractor.errors import TemplateSecurityError, TemplateSyntaxProblem, TemplateVariableError
 
 USER_PREFIX = "user/"
 

@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from extractor.store.errors import UploadRejectedError
+from extractor.errors import UploadRejectedError
 
 MAGIC = (
     (b"%PDF-", "application/pdf", ".pdf"),

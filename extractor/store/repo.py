@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import aliased
 
+from extractor.errors import FieldConflictError, LockedError, NotFoundError
 from extractor.store import record as rec
 from extractor.store.db import Store, rowcount
-from extractor.store.errors import FieldConflictError, LockedError, NotFoundError
 from extractor.store.models import Document, Extraction, FieldValue, Revision, User, utcnow
 from extractor.store.originals import read_chunks, save_original
 

@@ -7,8 +7,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from extractor.errors import DuplicateUserError, NotFoundError
 from extractor.store.db import Store
-from extractor.store.errors import DuplicateUserError, NotFoundError
 from extractor.store.models import ROLES, User
 
 _HASHER = PasswordHasher()

@@ -14,10 +14,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from extractor.errors import KehoachError
+from extractor.errors import FieldConflictError, KehoachError, LockedError, NotFoundError, UploadRejectedError
 from extractor.settings import Settings, load_settings
 from extractor.store import open_store
-from extractor.store.errors import FieldConflictError, LockedError, NotFoundError, UploadRejectedError
 from extractor.web.auth import CsrfFailed, Forbidden, LoginRequired, LoginThrottle
 from extractor.web.render import make_env, render
 

@@ -12,8 +12,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from extractor import jobs as jobq
+from extractor.errors import UploadRejectedError
 from extractor.store import repo
-from extractor.store.errors import UploadRejectedError
 from extractor.web.auth import check_csrf, flash, require
 from extractor.web.export import record_xlsx
 from extractor.web.render import JOB_LABELS, STATUS_LABELS, render

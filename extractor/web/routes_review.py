@@ -9,9 +9,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from extractor.errors import FieldConflictError, LockedError, NotFoundError
 from extractor.store import record as rec
 from extractor.store import repo
-from extractor.store.errors import FieldConflictError, LockedError, NotFoundError
 from extractor.store.models import Document
 from extractor.web.auth import can, check_csrf, flash, require
 from extractor.web.pages import box_percent, render_page, sizes_for

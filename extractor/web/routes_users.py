@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from extractor.store.errors import DuplicateUserError, NotFoundError
+from extractor.errors import DuplicateUserError, NotFoundError
 from extractor.store.models import ROLES
 from extractor.store.users import authenticate, create_user, list_users, set_user
 from extractor.web.auth import check_csrf, flash, require, sign_in, signed_in
