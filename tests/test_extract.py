@@ -350,3 +350,16 @@ def test_signer_found_before_an_appendix():
     signer = plan.document.signer
     assert signer is not None and (signer.name, signer.title) == ("Nguyễn Văn Bình", "Phó Chủ tịch")
     assert signer.provenance["name"].line_start == PLAN_WITH_LABELS.split("\n").index("Nguyễn Văn Bình") + 1
+
+
+def test_letter_mark_read_from_the_source_when_restoration_reworded_it():
+    """Seed 002: restoration turned "a) Noi dung" into "xã) Nội dung"; the title stayed clean."""
+    from schemas.document import DocumentText, Line, Page
+
+    rows = [("KẾ HOẠCH", None), ("Thử nghiệm", None), ("", None), ("I. NHIỆM VỤ", None),
+            ("1. Rà soát mạng lưới thư viện cơ sở", None), ("", None),
+            ("xã) Nội dung", "a) Noi dung"), ("- Cơ quan chủ trì: Sở Y tế.", None)]
+    page = Page(number=1, lines=[Line(text=t, original=o) for t, o in rows])
+    plan = extract_plan(DocumentText(path="x.txt", sha256="0", mime="text/plain", pages=[page]))
+    (task,) = plan.tasks
+    assert (task.title, task.lead) == ("Rà soát mạng lưới thư viện cơ sở", ["Sở Y tế"])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractor.fields.source import SrcLine, join
+from extractor.fields.source import SrcLine, clean, join
 from extractor.vietnamese import strip_diacritics
 
 _ROMAN = r"(?:X{0,3})(?:IX|IV|V?I{0,3})"
@@ -128,12 +128,27 @@ def _is_caps_heading(text: str) -> bool:
     return 1 <= len(words) <= 15 and len(letters) >= 4 and upper >= 0.9 * len(letters)
 
 
+def _mark_of_line(line: SrcLine) -> tuple[str, str, str]:
+    """A line's numbering mark, read from the source layer where restoration reworded it.
+
+    Restoring unmarked text can turn a letter mark into a word ("a) Noi dung" → "xã) Nội
+    dung"); the mark is the source's, the rest the restored reading.
+    """
+    kind, marker, rest = mark_of(line.text)
+    if kind == "plain" and line.original != line.text:
+        okind, omarker, _ = mark_of(clean(line.original))
+        head, paren, tail = line.text.partition(")")
+        if okind == "letter" and paren and len(head) <= 3 and " " not in head:
+            return okind, omarker, tail.strip()
+    return kind, marker, rest
+
+
 def paragraphs(lines: list[SrcLine]) -> list[Para]:
     """Group lines into paragraphs."""
     paras: list[Para] = []
     expected = {"1"}
     for line in lines:
-        kind, marker, rest = mark_of(line.text)
+        kind, marker, rest = _mark_of_line(line)
         prev = paras[-1].lines[-1] if paras else None
         if kind == "plain" and (loose := _loose_number(line, expected, prev)):
             kind, marker, rest = loose
