@@ -153,11 +153,20 @@ _PAREN = re.compile(r"\([^()]*\)")
 _CONNECTORS = {"va", "voi", "cac", "cung", "tinh", "lien", "quan", "co", "cua", "tren", "dia", "ban", "khac"}
 
 
+# A signer's title in capitals ("PHÓ CHỦ TỊCH") or a page label ("Trang 1") that a text layer ran
+# into a list is never a body.
+_SIGNATURE_OR_PAGE = re.compile(r"^((tm|kt|q|tl|tuq) )?(pho )?(chu tich|giam doc|truong ban)( thuong truc)?"
+                                r"( trang \d+)?$|^trang \d+( tren \d+)?$")
+
+
 def _leftover(chunk: str, start: int) -> AgencyMention | None:
     """A piece of a list the registry did not match: a body by type prefix, unresolved, or noise."""
     words = tokenize(chunk).words
     keys = [norm_token(w) for w in words]
     if not keys or all(k in _CONNECTORS for k in keys) or not any(len(k) > 1 for k in keys):
+        return None
+    key = " ".join(keys)
+    if _SIGNATURE_OR_PAGE.match(key) and (key.startswith("trang") or not any(w.islower() for w in words[:3])):
         return None
     printed = " ".join(chunk.split()).strip(" .;:,-")
     printed = re.sub(r"^(và|với|cùng)\s+", "", printed, flags=re.IGNORECASE)

@@ -77,3 +77,11 @@ def test_provinces_cover_old_and_new():
 def test_issuer_code():
     assert agencies.code_agency("UBND") == "Ủy ban nhân dân"
     assert agencies.code_agency("SVHTTDL") == "Sở Văn hóa, Thể thao và Du lịch"
+
+
+def test_signature_lines_and_page_labels_are_not_bodies():
+    """Issue 4 follow-up 6: "PHÓ CHỦ TỊCH Trang 1" ran into a lead cell of a text layer."""
+    assert names("Sở Y tế; PHÓ CHỦ TỊCH Trang 1") == ["Sở Y tế"]
+    assert names("Sở Y tế KT. CHỦ TỊCH") == ["Sở Y tế"]
+    assert names("Sở Tài chính; Trang 2") == ["Sở Tài chính"]
+    assert names("Chủ tịch Hội Nông dân xã") == ["Chủ tịch Hội Nông dân xã"]  # a person's office, in prose
