@@ -32,6 +32,8 @@ FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 def pdf_from_rows(path: Path, pages: list[list[tuple[float, float, str]]], size: float = 12) -> Path:
     """A born-digital PDF with a text layer and no blank lines: rows of (x, y from top, text).
 
+    A negative x centres the text on the page.
+
     Several texts on one y are side-by-side columns (the header block); paragraph breaks are
     only the vertical spacing, as in LibreOffice/Word exports.
     """
@@ -46,7 +48,10 @@ def pdf_from_rows(path: Path, pages: list[list[tuple[float, float, str]]], size:
     for rows in pages:
         pdf.setFont("DejaVu", size)
         for x, y, text in rows:
-            pdf.drawString(x, A4[1] - y, text)
+            if x < 0:  # centred (headings, the trích yếu)
+                pdf.drawCentredString(A4[0] / 2, A4[1] - y, text)
+            else:
+                pdf.drawString(x, A4[1] - y, text)
         pdf.showPage()
     pdf.save()
     return path

@@ -22,9 +22,11 @@ def _extract(tmp_path: Path, rows):
 
 def test_libreoffice_like_draft_paragraphs_from_spacing_and_indent(tmp_path):
     """Preamble and duty paragraphs are told apart by spacing and first-line indents only."""
-    paras = [("KẾ HOẠCH", 260, 0),
-             ("Phát triển thư viện cơ sở trên địa bàn tỉnh Điện Biên", 120, 0),
-             ("Căn cứ Quyết định số 1687/QĐ-TTg ngày 30/12/2024 của Thủ tướng Chính phủ phê duyệt "
+    title = [(-1, 110, "KẾ HOẠCH"),
+             (-1, 126, "Triển khai Chương trình “Xây dựng mô hình thư viện cơ sở phục vụ nhân dân miền"),
+             (-1, 141, "núi, biên giới vùng trung du và miền núi phía Bắc giai đoạn 2025-2030”"),
+             (-1, 156, "trên địa bàn tỉnh Điện Biên")]
+    paras = [("Căn cứ Quyết định số 1687/QĐ-TTg ngày 30/12/2024 của Thủ tướng Chính phủ phê duyệt "
               "Chương trình xây dựng mô hình thư viện cơ sở;", 60, 30),
              ("Thực hiện Công văn số 3594/BVHTTDL-VHCSGĐTV ngày 22/7/2025 của Bộ Văn hóa, Thể thao và "
               "Du lịch, Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:", 60, 30),
@@ -36,9 +38,9 @@ def test_libreoffice_like_draft_paragraphs_from_spacing_and_indent(tmp_path):
              ("Tham mưu bố trí kinh phí thực hiện Kế hoạch theo phân cấp ngân sách hiện hành của tỉnh "
               "và các nguồn hợp pháp khác", 60, 30),
              ("Hướng dẫn quản lý, sử dụng kinh phí đúng quy định.", 60, 30)]
-    plan = _extract(tmp_path, HEADER + flow(paras, top=110, gap=8))
+    plan = _extract(tmp_path, HEADER + title + flow(paras, top=180, gap=8))
     doc = plan.document
-    assert doc.title == "Phát triển thư viện cơ sở trên địa bàn tỉnh Điện Biên"
+    assert doc.title == " ".join(text for _, _, text in title[1:])
     assert doc.legal_basis == ["1687/QĐ-TTg", "3594/BVHTTDL-VHCSGĐTV"]
     (task,) = plan.tasks
     assert task.title == "Rà soát mạng lưới thư viện cơ sở trên địa bàn tỉnh"

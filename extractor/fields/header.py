@@ -86,7 +86,8 @@ def _title(lines: list[SrcLine], type_index: int, inline: str) -> tuple[str | No
     taken: list[SrcLine] = []
     for line in lines[type_index + 1:]:
         key = _key(line.text)
-        if _BASIS.match(key) or key.startswith(("(KEM THEO", "SO:")) or (taken and line.blank_before):
+        if _BASIS.match(key) or key.startswith(("(KEM THEO", "SO:")) or (taken and line.blank_before
+                                                                         and not line.text[:1].islower()):
             break
         taken.append(line)
     text = join(taken).strip("-_ ")

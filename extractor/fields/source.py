@@ -93,7 +93,8 @@ def _layout_breaks(lines: list[Line]) -> set[int]:
         if step <= height / 2:
             continue  # the next column of the same row (header block, table cells)
         gap = step > pitch + 0.35 * height
-        indent = b.x0 > left + 0.8 * height and a.x0 < left + 0.4 * height
+        indent = (b.x0 > left + 0.8 * height and a.x0 < left + 0.4 * height
+                  and not _centred(b, left, right, height))  # a centred title line is not indented
         # ragged-right text also stops short; only a sentence end there closes the paragraph
         short = (a.x1 < right - 2 * height and not _centred(a, left, right, height)
                  and lines[h].text.rstrip().endswith((".", ";", ":", "!", "?")))
