@@ -4,7 +4,8 @@ Usage (from the repository root; keep the machine otherwise quiet):
 
     nice .venv/bin/python benchmarks/bench_ocr.py                 # CER + speed + overhead + memory
     nice .venv/bin/python benchmarks/bench_ocr.py --langs vie,Vietnamese --only cer
-    nice .venv/bin/python benchmarks/bench_ocr.py --only memory --memory-real 200
+    nice .venv/bin/python benchmarks/bench_ocr.py --only memory --memory-stub 0 --memory-real 200
+    nice .venv/bin/python benchmarks/bench_ocr.py --only prep --langs vie   # preprocessing steps
 
 CER is measured against the text layer of the born-digital PDF of the same seed,
 whitespace collapsed, on the same pages of every variant (clean = the born-digital
@@ -18,12 +19,14 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -61,6 +64,7 @@ def _ocr(args: tuple[str, int, str, str]) -> tuple[str, int, str, str, float]:
 
 
 def bench_cer(langs: list[str], jobs: int) -> dict:
+    restore_text: Callable[[str], str] | None
     try:
         from extractor.restore import restore_text
     except ImportError:
@@ -81,6 +85,40 @@ def bench_cer(langs: list[str], jobs: int) -> dict:
         for row in lang_rows.values():
             row["cer"] = round(row["errors"] / row["chars"], 5)
             row["cer_restored"] = round(row["errors_restored"] / row["chars"], 5) if restore_text else None
+    return out
+
+
+PREP_PAGES = [("mild", "004", 0), ("heavy", "004", 0), ("heavy", "001", 0), ("harsh", "004", 0),
+              ("harsh", "001", 0)]
+PREPS = {"grayscale only": dict(denoise=False, despeckle=False, deskew=False, upscale=False),
+         "+ despeckle": dict(denoise=False, despeckle=True, deskew=False, upscale=False),
+         "+ despeckle + median": dict(denoise=True, despeckle=True, deskew=False, upscale=False),
+         "+ despeckle + median + deskew (default)": dict(denoise=True, despeckle=True, deskew=True,
+                                                         upscale=False),
+         "+ despeckle + median + deskew + upscale": dict(denoise=True, despeckle=True, deskew=True,
+                                                         upscale=True)}
+
+
+def _prep_one(args: tuple[str, str, str, int, str]) -> float:
+    from extractor.ocr.preprocess import Prep, prepare
+    from extractor.ocr.tesseract import ocr_image
+
+    name, variant, sid, index, lang = args
+    source = PdfSource.open(SAMPLES / f"{sid}-{VARIANTS[variant]}.pdf", Options())
+    image, dpi = prepare(*source.render(index), Prep(**PREPS[name]))
+    text = "\n".join(line.text for line in ocr_image(image, dpi, OcrConfig(lang=lang)))
+    return edit_distance(" ".join(reference(sid, index).split()), " ".join(text.split()))
+
+
+def bench_prep(lang: str, jobs: int) -> dict:
+    """CER of each preprocessing variant on single pages (the table in extractor/ocr/preprocess.py)."""
+    work = [(name, v, sid, i, lang) for name in PREPS for v, sid, i in PREP_PAGES]
+    with ProcessPoolExecutor(jobs) as pool:
+        errors = list(pool.map(_prep_one, work))
+    chars = {(sid, i): len(" ".join(reference(sid, i).split())) for _, sid, i in PREP_PAGES}
+    out: dict = {}
+    for (name, v, sid, i, _), err in zip(work, errors, strict=True):
+        out.setdefault(name, {})[f"{v} {sid} p{i + 1}"] = round(err / chars[(sid, i)], 5)
     return out
 
 
@@ -107,25 +145,48 @@ def bench_overhead(lang: str, pages: int = 3) -> dict:
             image.save(images[-1])
         env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
-        def bare() -> float:
-            started = time.perf_counter()
-            for image in images:
-                argv = build_args(image, 300, OcrConfig(lang=lang))
-                subprocess.run(argv, check=True, capture_output=True, stdin=subprocess.DEVNULL, env=env)
-            return time.perf_counter() - started
+        def bare() -> list[float]:
+            with _clock() as took:
+                for image in images:
+                    argv = build_args(image, 300, OcrConfig(lang=lang))
+                    subprocess.run(argv, check=True, capture_output=True, stdin=subprocess.DEVNULL, env=env)
+            return took
 
-        def pipeline() -> float:
-            started = time.perf_counter()
-            ingest(pdf, Options(jobs=1, lang=lang))
-            return time.perf_counter() - started
+        def pipeline() -> list[float]:
+            with _clock() as took:
+                ingest(pdf, Options(jobs=1, lang=lang))
+            return took
 
-        runs = {"bare": [], "pipeline": []}
-        for _ in range(2):  # interleaved, so drift in machine load hits both alike
+        ingest(pdf, Options(jobs=1, lang=lang))  # warm-up: imports, the engine probe, file cache
+        runs: dict[str, list[list[float]]] = {"bare": [], "pipeline": []}
+        for _ in range(3):  # interleaved, so drift in machine load hits both alike
             runs["bare"].append(bare())
             runs["pipeline"].append(pipeline())
-    b, p = statistics.median(runs["bare"]), statistics.median(runs["pipeline"])
-    return {"pages": pages, "bare_s": round(b, 2), "pipeline_s": round(p, 2), "ratio": round(p / b, 3),
-            "overhead_pct": round(100 * (p / b - 1), 1), "runs": runs}
+    wall_b, wall_p = (statistics.median(w for w, _ in runs[k]) for k in ("bare", "pipeline"))
+    cpu_b, cpu_p = (statistics.median(c for _, c in runs[k]) for k in ("bare", "pipeline"))
+    # CPU seconds (ours + tesseract's) are the headline: on a shared 2-core machine wall
+    # time swings by +-20 % between runs, CPU time much less.
+    return {"pages": pages, "bare_cpu_s": round(cpu_b, 2), "pipeline_cpu_s": round(cpu_p, 2),
+            "ratio": round(cpu_p / cpu_b, 3), "overhead_pct": round(100 * (cpu_p / cpu_b - 1), 1),
+            "bare_wall_s": round(wall_b, 2), "pipeline_wall_s": round(wall_p, 2),
+            "wall_ratio": round(wall_p / wall_b, 3), "runs": runs}
+
+
+class _clock:
+    """Wall and CPU seconds (this process and its children) spent inside the block."""
+
+    def __enter__(self) -> list[float]:
+        self.result: list[float] = []
+        self.wall, self.cpu = time.perf_counter(), _cpu()
+        return self.result
+
+    def __exit__(self, *exc: object) -> None:
+        self.result.extend([time.perf_counter() - self.wall, _cpu() - self.cpu])
+
+
+def _cpu() -> float:
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _subset(source: Path, out: Path, indices) -> Path:
@@ -219,7 +280,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--langs", default="vie,Vietnamese")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--only", choices=["cer", "speed", "overhead", "memory"], action="append")
+    parser.add_argument("--only", choices=["cer", "speed", "overhead", "memory", "prep"], action="append")
     parser.add_argument("--memory-pages", type=int, default=200)
     parser.add_argument("--memory-real", type=int, default=20,
                         help="pages OCR'd by real tesseract in the memory run (0: skip)")
@@ -236,6 +297,10 @@ def main() -> None:
         results["cer"] = bench_cer(langs, args.jobs)
         results["cer_pages"] = [f"{sid} p{i + 1}" for sid, i in PAGES]
         _print_cer(results["cer"])
+    if "prep" in todo:
+        results["prep"] = bench_prep(langs[0], args.jobs)
+        for name, row in results["prep"].items():
+            print(f"{name:32} " + "  ".join(f"{k}: {100 * v:.2f} %" for k, v in row.items()))
     if "speed" in todo:
         results["speed"] = {lang: bench_speed(lang, args.jobs) for lang in langs}
         for lang, row in results["speed"].items():
@@ -244,8 +309,9 @@ def main() -> None:
     if "overhead" in todo:
         results["overhead"] = bench_overhead(langs[0])
         row = results["overhead"]
-        print(f"overhead ({langs[0]}, {row['pages']} pages, 1 job): bare {row['bare_s']} s, "
-              f"pipeline {row['pipeline_s']} s, ratio {row['ratio']} ({row['overhead_pct']:+} %)")
+        print(f"overhead ({langs[0]}, {row['pages']} pages, 1 job): CPU bare {row['bare_cpu_s']} s, "
+              f"pipeline {row['pipeline_cpu_s']} s, ratio {row['ratio']} ({row['overhead_pct']:+} %); "
+              f"wall {row['bare_wall_s']} s vs {row['pipeline_wall_s']} s (ratio {row['wall_ratio']})")
     if "memory" in todo:
         runs = []
         if args.memory_stub:

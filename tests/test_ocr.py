@@ -95,7 +95,7 @@ def test_despeckle_erases_specks_but_keeps_marks():
 
 
 def test_upscale_brings_200_dpi_to_300():
-    image, dpi = preprocess.prepare(Image.new("L", (200, 100), 255), 200)
+    image, dpi = preprocess.prepare(Image.new("L", (200, 100), 255), 200, preprocess.Prep(upscale=True))
     assert (image.size, dpi) == ((300, 150), 300)
 
 

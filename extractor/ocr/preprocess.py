@@ -1,23 +1,25 @@
 """Page-image preparation before tesseract; each step kept only where it measured better.
 
 Binarisation is left to tesseract itself (Sauvola, ``thresholding_method=2``, see
-:mod:`extractor.ocr.tesseract`). CER on page 1 of the samples, ``vie``, with
-junk-word filtering (2026-11-22, ``benchmarks/bench_ocr.py --prep``):
+:mod:`extractor.ocr.tesseract`). CER of single pages, ``vie``, junk-word filter on
+(``nice .venv/bin/python benchmarks/bench_ocr.py --only prep --langs vie``,
+2026-11-22; scans decoded at their own dpi, 300 or 200 for the photocopies):
 
-=====================  ======  ==========  ==========  =============
-steps                  mild    heavy 004   heavy 001   harsh 004/001
-=====================  ======  ==========  ==========  =============
-upscale only           0.12 %  4.05 %      7.38 %      5.90 / 8.08 %
-+ despeckle            0.12 %  0.17 %      0.46 %      5.90 / 6.92 %
-+ despeckle + median   0.04 %  0.29 %      0.55 %      4.71 / 6.00 %
-+ despeckle + deskew   0.17 %  0.17 %      0.46 %      5.53 / 6.55 %
-+ despeckle + flatten  0.12 %  0.95 %      0.88 %      7.68 / 10.75 %
-despeckle, no upscale  0.12 %  0.17 %      0.46 %      6.73 / 6.88 %
-=====================  ======  ==========  ==========  =============
+==================================  ======  =========  =========  =========  =========
+steps                               mild    heavy 004  heavy 001  harsh 004  harsh 001
+==================================  ======  =========  =========  =========  =========
+grayscale only                      0.08 %  4.00 %     7.85 %     8.09 %     8.72 %
++ despeckle                         0.08 %  0.17 %     0.37 %     7.39 %     8.21 %
++ despeckle + median                0.00 %  0.29 %     0.55 %     4.83 %     2.86 %
++ despeckle + median + deskew       0.08 %  0.25 %     0.46 %     1.73 %     2.12 %
+  ... + upscale 200 -> 300 dpi      0.08 %  0.25 %     0.46 %     4.42 %     6.09 %
+==================================  ======  =========  =========  =========  =========
 
-So upscaling (200 dpi photocopies), median denoise and despeckle are on; deskew
-(no gain) and illumination flattening (worse: Sauvola already adapts locally) are
-not kept.
+So despeckle, median and deskew are on (the default); upscaling is off: tesseract
+given ``--dpi 200`` reads a 200 dpi photocopy better than a resampled one. Also
+tried and dropped: illumination flattening (harsh 7.7-10.8 % against 5.9-6.9 %),
+a global contrast stretch (worse on every page), Sauvola k 0.1-0.6 and window 0.5
+(default k 0.34 best overall).
 """
 
 from __future__ import annotations
@@ -35,10 +37,10 @@ TARGET_DPI = 300
 class Prep:
     """Which preprocessing steps run."""
 
-    upscale: bool = True  # images scanned below 300 dpi are resized to 300 dpi
+    upscale: bool = False  # resize images scanned below 300 dpi to 300 dpi
     denoise: bool = True  # 3x3 median
     despeckle: bool = True  # erase ink blobs smaller than any Vietnamese mark
-    deskew: bool = False  # tesseract copes with the <1.5 degree skew of real scans
+    deskew: bool = True  # projection-profile search, +-3 degrees in 0.25 degree steps
 
 
 DEFAULT = Prep()
@@ -46,6 +48,8 @@ DEFAULT = Prep()
 
 def prepare(image: Image.Image, dpi: int, prep: Prep = DEFAULT) -> tuple[Image.Image, int]:
     """Grayscale, then the switched-on steps; returns the image and its new dpi."""
+    # One OpenCV thread per process, like tesseract's OMP_THREAD_LIMIT=1: pages run in parallel.
+    cv2.setNumThreads(1)
     gray = np.asarray(image.convert("L"))
     if prep.upscale and dpi < TARGET_DPI - 25:
         gray, dpi = _upscale(gray, dpi)
