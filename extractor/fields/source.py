@@ -68,7 +68,7 @@ def _centred(box: BBox, left: float, right: float, height: float) -> bool:
     return box.x0 > left + height and abs((box.x0 - left) - (right - box.x1)) < 1.5 * height
 
 
-def _layout_breaks(lines: list[Line]) -> set[int]:
+def _layout_breaks(lines: list[Line], texts: list[str]) -> set[int]:
     """Indices of lines that open a paragraph by where they sit on the page.
 
     Text layers and OCR have no blank lines, so a paragraph shows only as a wider gap above a
@@ -76,7 +76,7 @@ def _layout_breaks(lines: list[Line]) -> set[int]:
     short of the right margin after a sentence end (not a centred line). Measured against the
     page's own line height, pitch and margins, so points and OCR pixels read alike.
     """
-    boxes = [(i, ln.bbox) for i, ln in enumerate(lines) if ln.bbox is not None and clean(ln.text)]
+    boxes = [(i, ln.bbox) for i, ln in enumerate(lines) if ln.bbox is not None and texts[i]]
     if len(boxes) < 4 or any(not ln.text.strip() for ln in lines):
         return set()  # a page that prints blank lines says where its paragraphs are
     height = _median([b.y1 - b.y0 for _, b in boxes])
@@ -107,28 +107,28 @@ _PAGE_LABEL = re.compile(r"^(Trang|Page)\s+\d{1,3}(\s*(/|trên|of)\s*\d{1,3})?$"
 _BARE_NUMBER = re.compile(r"^[-–(]?\s*(\d{1,3})\s*[-–)]?$")
 
 
-def _edge_texts(doc: DocumentText) -> set[str]:
+def _edge_texts(pages: list[list[str]]) -> set[str]:
     """Running headers/footers: the same text (digits aside) first or last on several pages."""
     seen: Counter[str] = Counter()
-    for page in doc.pages:
-        texts = [t for ln in page.lines if (t := clean(ln.text))]
-        for text in {*texts[:1], *texts[-1:]}:
+    for texts in pages:
+        filled = [t for t in texts if t]
+        for text in {*filled[:1], *filled[-1:]}:
             seen[re.sub(r"\d+", "#", text)] += 1
-    return {t for t, n in seen.items() if n >= max(2, len(doc.pages) // 2) and len(doc.pages) >= 2}
+    return {t for t, n in seen.items() if n >= max(2, len(pages) // 2) and len(pages) >= 2}
 
 
-def _furniture(doc: DocumentText) -> set[tuple[int, int]]:
+def _furniture(doc: DocumentText, pages: list[list[str]]) -> set[tuple[int, int]]:
     """(page, line index) of page numbers and running headers/footers: never content.
 
     "Trang 2" anywhere; a bare number only as a page's first or last line and equal to the page
     number (or one less, for an unnumbered cover page), so a table row number stays.
     """
-    repeated = _edge_texts(doc)
+    repeated = _edge_texts(pages)
     out = set()
-    for page in doc.pages:
-        filled = [i for i, ln in enumerate(page.lines) if clean(ln.text)]
+    for page, texts in zip(doc.pages, pages, strict=True):
+        filled = [i for i, t in enumerate(texts) if t]
         for i in filled:
-            text = clean(page.lines[i].text)
+            text = texts[i]
             edge = i in (filled[0], filled[-1])
             m = _BARE_NUMBER.match(text)
             if (_PAGE_LABEL.match(text) or (edge and m and int(m.group(1)) in (page.number, page.number - 1)
@@ -141,14 +141,15 @@ def _furniture(doc: DocumentText) -> set[tuple[int, int]]:
 def source_lines(doc: DocumentText) -> list[SrcLine]:
     """All non-blank lines of ``doc`` in reading order (page furniture left out)."""
     out: list[SrcLine] = []
-    furniture = _furniture(doc)
-    for page in doc.pages:
+    pages = [[clean(line.text) for line in page.lines] for page in doc.pages]
+    furniture = _furniture(doc, pages)
+    for page, texts in zip(doc.pages, pages, strict=True):
         offset = 0
         blank = True
-        breaks = _layout_breaks(page.lines)
+        breaks = _layout_breaks(page.lines, texts)
         for i, line in enumerate(page.lines, start=1):
             blank = blank or (i - 1) in breaks
-            text = clean(line.text)
+            text = texts[i - 1]
             start = offset
             offset += len(line.text) + 1
             if (page.number, i - 1) in furniture:
