@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     # OCR pairs: the government seeds, the news corpus and a slice of UI messages, rendered and
     # read back with tesseract's English model; plus the real pairs of seed 004 when allowed.
     ocr_src = [t for n, _, t in texts if n.startswith("seed")]
-    ocr_src += [corpus.vlsp_text(), normalize(corpus.mo_catalogues()[:150000])]
+    ocr_src += [corpus.vlsp_text(), normalize(corpus.mo_catalogues(corpus.BASE_CATALOGUES)[:150000])]
     pairs = list(synth.ocr_pairs(ocr_src, args.cache, jobs=args.jobs))
     real = [(g, c) for gt, ct in corpus.garbled_pairs(args.shared, exclude)
             for g, c in zip(gt.split("\n"), ct.split("\n"), strict=True)]

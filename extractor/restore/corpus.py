@@ -92,10 +92,19 @@ def manpages() -> str:
     return "\n".join(out)
 
 
-def mo_catalogues() -> str:
+# Catalogues of Debian's required/base packages, so every build machine reads the same text.
+BASE_CATALOGUES = ("adduser", "apt", "bash", "coreutils", "diffutils", "dpkg", "findutils", "grep",
+                   "libc", "sed", "tar")
+
+
+def mo_catalogues(names: tuple[str, ...] | None = None) -> str:
     """Vietnamese translations shipped in /usr/share/locale/vi (each package's own licence)."""
     out = []
-    for path in sorted(Path("/usr/share/locale/vi/LC_MESSAGES").glob("*.mo")):
+    root = Path("/usr/share/locale/vi/LC_MESSAGES")
+    paths = [root / f"{n}.mo" for n in names] if names else sorted(root.glob("*.mo"))
+    for path in paths:
+        if not path.exists():
+            continue
         try:
             with path.open("rb") as f:
                 cat = gettext.GNUTranslations(f)._catalog  # type: ignore[attr-defined]
