@@ -62,6 +62,12 @@ def test_codes_in_running_text_kept():
     assert out == "- Lưu: VT, KGVX (ĐDD).\nUBND, HĐND và các sở, ngành\n- Phòng VH&TT các huyện"
 
 
+def test_item_letters_kept_in_garbled_text():
+    # seed 002: in OCR garble, "b)" once became "bộ)"
+    out = restore_text("a) Noi dung\nb) Thuc hién Quyét dinh s6 12\nc. T6 chirc")
+    assert out == "a) Nội dung\nb) Thực hiện Quyết định số 12\nc. Tổ chức"
+
+
 def test_numbers_codes_and_punctuation_untouched():
     text = "Ngay 05/08/2025, so 166/KH-UBND; UBND, HDND va 2025-2030 (50%)."
     out = restore_text(text)

@@ -70,8 +70,10 @@ class Tok:
 
 def protect_codes(model: Model, row: list[Tok]) -> None:
     """In running text, upper-case codes (VT, KGVX, UBND) are names, not syllables to re-spell."""
-    for t in row:
-        if not t.restorable and t.core in model.chan and not any(c.isdigit() for c in t.core):
+    for n, t in enumerate(row):
+        if len(t.core) == 1 and (t.trail.startswith(")") or (n == 0 and t.trail.startswith("."))):
+            t.restorable = False  # an item letter: a) b) c. (seed 002: "b) Thuc hién")
+        elif not t.restorable and t.core in model.chan and not any(c.isdigit() for c in t.core):
             t.restorable = True  # a bare symbol the OCR runs print for a word (``&`` for ``ở``)
         elif t.restorable and _ROMAN_RE.match(t.core):
             t.restorable = False  # heading numbers: II., IV.
