@@ -363,3 +363,12 @@ def test_letter_mark_read_from_the_source_when_restoration_reworded_it():
     plan = extract_plan(DocumentText(path="x.txt", sha256="0", mime="text/plain", pages=[page]))
     (task,) = plan.tasks
     assert (task.title, task.lead) == ("Rà soát mạng lưới thư viện cơ sở", ["Sở Y tế"])
+
+
+def test_proposal_is_not_a_legal_basis():
+    """Seed 002: "sau khi xem xét đề nghị của Sở ... tại Tờ trình 225/TTr-SVHTTDL" is not a basis."""
+    text = ("KẾ HOẠCH\nThử nghiệm\n\nCăn cứ Luật số 29/2009/QH12;\n"
+            "Thực hiện Quyết định số 1687/QĐ-TTg ngày 30/12/2024; sau khi xem xét đề nghị của Sở Y tế\n"
+            "tại Tờ trình 225/TTr-SYT ngày 11/11/2025, Ủy ban nhân dân tỉnh ban hành Kế hoạch;\n"
+            "Xét đề nghị của Giám đốc Sở Tài chính tại Tờ trình số 9/TTr-STC.\n\nI. NHIỆM VỤ\n1. Việc A\n")
+    assert extract_plan(doc_from_text(text)).document.legal_basis == ["29/2009/QH12", "1687/QĐ-TTg"]

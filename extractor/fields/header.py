@@ -216,13 +216,19 @@ def _looks_like_name(text: str) -> bool:
     return 2 <= len(words) <= 5 and all(w[:1].isupper() and w.isalpha() and not w.isupper() for w in words)
 
 
+# A proposal ("Xét đề nghị của Sở ... tại Tờ trình số ...") is why the plan was drafted, not a
+# document it is based on (Nghị định 30/2020 keeps "Căn cứ" and "Theo đề nghị" apart).
+_PROPOSAL = re.compile(r"\b(XET|THEO|XEM XET|TREN CO SO) DE NGHI\b")
+
+
 def _legal_basis(layout: Layout) -> tuple[list[str], list[SrcLine]]:
     numbers: list[str] = []
     used: list[SrcLine] = []
     for para in layout.preamble:
-        if not _BASIS.match(para.key):
+        if not _BASIS.match(para.key) or _PROPOSAL.match(para.key):
             continue
-        for ref in references.find_references(para.text):
+        proposal = _PROPOSAL.search(para.key)
+        for ref in references.find_references(para.text[:proposal.start()] if proposal else para.text):
             if ref.number not in numbers:
                 numbers.append(ref.number)
         used.extend(para.lines)
