@@ -64,8 +64,8 @@ def test_codes_in_running_text_kept():
 
 def test_item_letters_kept_in_garbled_text():
     # seed 002: in OCR garble, "b)" once became "bộ)"
-    out = restore_text("a) Noi dung\nb) Thuc hién Quyét dinh s6 12\nc. T6 chirc")
-    assert out == "a) Nội dung\nb) Thực hiện Quyết định số 12\nc. Tổ chức"
+    out = restore_text("a) Noi dung\nb) Thuc hién Quyét dinh s6 12\nc. T6 chirc\n-Vé chuyén mén")
+    assert out == "a) Nội dung\nb) Thực hiện Quyết định số 12\nc. Tổ chức\n-Về chuyên môn"
 
 
 def test_numbers_codes_and_punctuation_untouched():

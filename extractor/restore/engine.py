@@ -170,6 +170,8 @@ def restore_lines(model: Model, lines: list[str], with_conf: bool = False,
         # run over the output deciding exactly as the first did).
         mode = "fixed" if kind == "pass" else "ocr" if (doc_ocr or kind == "garbled") else "plain"
         for tok in row:
+            if not tok.core:
+                continue  # punctuation only: "-", "“"
             if repair and mode == "fixed" and tok.restorable and _broken(tok.core):
                 segment.append((tok, "ocr"))
                 continue

@@ -14,8 +14,9 @@ import re
 from extractor.vietnamese import is_syllable, strip_diacritics
 
 # Characters that wrap words and are never part of a reading. The apostrophe is not here:
-# tesseract's English model spells the horn of ``ơ`` as ``o'`` (``co'`` → ``cơ``).
-_LEAD = "\"'“”‘’«»([{<*_#•·…"
+# tesseract's English model spells the horn of ``ơ`` as ``o'`` (``co'`` → ``cơ``). Item dashes
+# lead (``-Về`` in seed 002 lost its dash when it was read as part of the word).
+_LEAD = "\"'“”‘’«»([{<*_#•·…+–-"
 _TRAIL = "\"“”‘’«»)]}>.,;:!?…*_#"
 CHUNK_RE = re.compile(r"\S+")
 _SPLIT_RE = re.compile(rf"^([{re.escape(_LEAD)}]*)(.*?)([{re.escape(_TRAIL)}]*)$", re.S)
