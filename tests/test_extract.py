@@ -325,6 +325,8 @@ def test_prose_naming_the_columns_is_not_a_table_header():
     "TT Nhiệm vụ Cơ quan chủ trì Cơ quan phối hợp Thời gian",
     "TT\nNhiệm vụ\nCơ quan chủ trì\nCơ quan phối hợp\nThời gian hoàn thành",
     "STT Nội dung nhiệm vụ Đơn vị chủ trì Đơn vị phối hợp",
+    "TT Nhiệm vụ Cơ quan chủ trì Cơ quan phối hợp Lãnh đạo phụ trách Dự kiến kinh phí (triệu đồng)",
+    "TT Nhiệm vụ Cơ quan chủ trì Cơ quan phối hợp Cấp trình Hạn trình",
 ])
 def test_table_headers_printed_as_one_line_or_cell_by_cell(header):
     plan = extract_plan(doc_from_text(TABLE.replace(

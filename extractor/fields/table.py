@@ -58,7 +58,7 @@ def _is_header(lines: list[SrcLine], i: int) -> bool:
         return False
     window: list[str] = []
     for line in lines[i:i + 6]:
-        if len(line.text) > 90 or not header_only(line.text):
+        if len(line.text) > 140 or not header_only(line.text, slack=2):
             break
         window.append(strip_diacritics(line.text).upper())
     if not window:

@@ -30,15 +30,24 @@ _COLUMNS = (("no", re.compile(r"^(S?TT|STT)$")), ("title", re.compile(r"NHIEM VU
 _HEADER_VOCABULARY = re.compile(
     r"\b(S?TT|SO TT|TEN|NHIEM VU|NOI DUNG|CONG VIEC|CONG VU|CU THE|HOAT DONG|CO QUAN|DON VI|CHU TRI|"
     r"PHOI HOP|THUC HIEN|THOI GIAN|THOI HAN|HOAN THANH|TIEN DO|SAN PHAM|KET QUA|DU KIEN|KINH PHI|"
-    r"NGUON|GHI CHU|VA|DAU RA|CHINH)\b")
+    r"NGUON|NGUON VON|GHI CHU|VA|DAU RA|CHINH|TRIEU DONG|DONG|LO TRINH|LANH DAO|PHU TRACH|CAP TRINH|"
+    r"HINH THUC|VAN BAN|MUC TIEU|CHI TIEU|SO LUONG|DON VI TINH|DVT|GIAI PHAP|NAM|\d+)\b")
 
 
-def header_only(text: str) -> bool:
-    """Whether ``text`` is made of table-header words only (a header cell or row)."""
+def header_only(text: str, slack: int = 0) -> bool:
+    """Whether ``text`` is made of table-header words only (a header cell or row).
+
+    ``slack`` other words are let through on a line that reads like a row of cells (capital
+    start, no sentence punctuation at its end), for headers naming an unusual column.
+    """
     key = _key(text)
     if ":" in key or not _HEADER_VOCABULARY.search(key):
         return False
-    return not re.sub(r"[\W_]+", "", _HEADER_VOCABULARY.sub("", key))
+    rest = _HEADER_VOCABULARY.sub(" ", key).split()
+    words = [w for w in (re.sub(r"[\W_]+", "", w) for w in rest) if w]
+    if slack and (not text[:1].isupper() or text.rstrip().endswith((".", ",", ";"))):
+        slack = 0
+    return len(words) <= slack
 
 
 # roman group numbers as OCR reads them: "II" often comes out "IL" or "Il"
