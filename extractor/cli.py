@@ -59,17 +59,21 @@ def _ocr_options(fn: Callable) -> Callable:
     fn = click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
                       help="Pages OCR'd in parallel (default: all cores).")(fn)
     fn = click.option("--password", default=None, help="Password of encrypted PDFs.")(fn)
-    fn = click.option("--lang", default="vie", show_default=True, help="Tesseract language(s).")(fn)
+    fn = click.option("--lang", default="Vietnamese", show_default=True,
+                      help="Tesseract language(s): Vietnamese (measured best), vie, vie+eng.")(fn)
+    fn = click.option("--page-timeout", type=click.FloatRange(min=1), default=120.0, show_default=True,
+                      help="Seconds tesseract may spend on one page before the page is marked failed.")(fn)
     fn = click.option("--no-restore", is_flag=True, help="Skip diacritic restoration.")(fn)
     return fn
 
 
 def _make_options(force_ocr: bool, no_ocr: bool, jobs: int | None, password: str | None,
-                  lang: str, no_restore: bool) -> Options:
+                  lang: str, no_restore: bool, page_timeout: float = 120.0) -> Options:
     if force_ocr and no_ocr:
         raise click.UsageError("--force-ocr and --no-ocr exclude each other")
     kwargs: dict[str, Any] = dict(force_ocr=force_ocr, no_ocr=no_ocr, password=password, lang=lang,
-                                  restore=not no_restore, progress=sys.stderr.isatty())
+                                  restore=not no_restore, page_timeout=page_timeout,
+                                  progress=sys.stderr.isatty())
     if jobs:
         kwargs["jobs"] = jobs
     return Options(**kwargs)
@@ -160,7 +164,8 @@ def extract(files: tuple[Path, ...], json_out: Path | None, out_dir: Path | None
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--programme", default="1687", show_default=True,
               help="Programme id (a file under extractor/data/programmes/) or a programme JSON path.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
@@ -202,6 +207,19 @@ def draft(programme: str, province: str, inputs: tuple[Path, ...], context_file:
     sys.exit(_run_batch([out], work))
 
 
+@main.command()
+@click.argument("corrections", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--model-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Overlay folder (default: $KEHOACH_DATA_DIR/restore or ~/.local/share/kehoach/restore).")
+def learn(corrections: Path, model_dir: Path | None) -> None:
+    """Teach the restorer reviewers' corrections (TSV original<TAB>corrected, or JSONL)."""
+    from extractor.restore import learn as run_learn
+    from extractor.restore.learn import read_pairs
+
+    learnt = run_learn(read_pairs(corrections), model_dir)
+    _err(f"kehoach: learnt {learnt} corrected token(s) from {corrections}")
+
+
 _DATA_DIR = click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                          envvar="KEHOACH_DATA_DIR",
                          help="Folder of the SQLite file and the document store (env KEHOACH_DATA_DIR).")
@@ -227,7 +245,7 @@ def user() -> None:
 @click.argument("username")
 @click.option("--role", required=True,
               type=click.Choice(["clerk", "reviewer", "policy", "drafter", "admin"]),
-              help="clerk uploads; reviewer edits and approves; policy compares; drafter drafts; admin users.")
+              help="clerk uploads; reviewer edits, approves; policy compares; drafter drafts; admin users.")
 @click.password_option(help="Password (asked twice when not given).")
 @_DATA_DIR
 def user_add(username: str, role: str, password: str, data_dir: Path | None) -> None:

@@ -21,7 +21,8 @@ class Options(BaseModel):
     restore: bool = Field(True, description="Restore diacritics on garbage/unaccented/OCR text")
     jobs: int = Field(default_factory=_default_jobs, ge=1, description="Pages OCR'd in parallel")
     password: str | None = Field(None, description="Password for encrypted PDFs")
-    lang: str = Field("vie", description="Tesseract language(s), e.g. 'vie' or 'vie+eng'")
+    # The script model beat `vie` on every scan kind (benchmarks/bench_ocr.py --only cer).
+    lang: str = Field("Vietnamese", description="Tesseract language(s): 'Vietnamese', 'vie', 'vie+eng'")
     dpi: int = Field(300, ge=72, le=600, description="Rasterisation resolution for OCR")
     page_timeout: float = Field(120.0, gt=0, description="Seconds tesseract may spend on one page")
     max_pixels: int = Field(200_000_000, description="Largest image accepted (decompression bombs)")

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PKGS=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-script-latn
+APT_PKGS=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-script-latn tesseract-ocr-script-viet
           poppler-utils fonts-liberation2 fonts-noto-core)
 # The test suite also drives real engines: PostgreSQL, Chromium, LibreOffice.
 DEV_APT_PKGS=(postgresql chromium chromium-driver libreoffice-writer-nogui fonts-dejavu-core)

@@ -131,9 +131,11 @@ def test_missing_vie_data_stops_with_install_hint(monkeypatch):
     from extractor.errors import EngineMissingError
 
     install(monkeypatch, FakeTesseract(langs="eng\nosd"))
-    with pytest.raises(EngineMissingError, match="apt-get install tesseract-ocr-vie") as err:
+    with pytest.raises(EngineMissingError, match="apt-get install tesseract-ocr-script-viet") as err:
         ingest(SAMPLES / "004-page1.jpg", Options(jobs=1))
     assert err.value.exit_code == ExitCode.ENGINE
+    with pytest.raises(EngineMissingError, match="apt-get install tesseract-ocr-vie"):
+        ingest(SAMPLES / "004-page1.jpg", Options(jobs=1, lang="vie"))
 
 
 def test_cli_batch_goes_on_after_bad_files(tmp_path):

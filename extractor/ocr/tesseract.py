@@ -25,7 +25,7 @@ BINARY = "tesseract"
 class OcrConfig:
     """How tesseract is asked to read one page."""
 
-    lang: str = "vie"
+    lang: str = "Vietnamese"
     psm: int = 3
     # Sauvola local thresholding (tesseract >= 5.0): measured on the heavy-noise
     # samples to cut CER from ~18 % to < 1 % against the default Otsu (issue 2).
