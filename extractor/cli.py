@@ -138,8 +138,14 @@ def restore(file: Any, tokens: bool) -> None:
               help="Write the record of the (single) FILE here.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write one FILE.json record per input into this folder.")
+@click.option("--db", "use_db", is_flag=True,
+              help="Also keep originals and records in the store (SQLite under --data-dir by default, "
+                   "PostgreSQL by KEHOACH_DATABASE_URL); reviewers' values are never overwritten.")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              envvar="KEHOACH_DATA_DIR", help="Data folder of the store (with --db).")
 @_ocr_options
-def extract(files: tuple[Path, ...], json_out: Path | None, out_dir: Path | None, **flags: Any) -> None:
+def extract(files: tuple[Path, ...], json_out: Path | None, out_dir: Path | None, use_db: bool,
+            data_dir: Path | None, **flags: Any) -> None:
     """Extract the plan record (header, targets, budget, tasks ...) of FILES."""
     from extractor.pipeline import extract as run_extract
     from extractor.summary import print_summary
@@ -147,6 +153,7 @@ def extract(files: tuple[Path, ...], json_out: Path | None, out_dir: Path | None
     if json_out and len(files) > 1:
         raise click.UsageError("--json takes one FILE; use --out DIR for several")
     options = _make_options(**flags)
+    keep = _store_keeper(data_dir) if use_db else None
 
     def work(path: Path) -> None:
         plan = run_extract(path, options)
@@ -157,10 +164,29 @@ def extract(files: tuple[Path, ...], json_out: Path | None, out_dir: Path | None
             atomic_write_text(out_dir / f"{path.stem}.json", text)
         else:
             sys.stdout.write(text)
+        if keep:
+            keep(path, plan.model_dump(mode="json", by_alias=True))
         if json_out or out_dir:
             print_summary(plan)
 
     sys.exit(_run_batch(files, work))
+
+
+def _store_keeper(data_dir: Path | None) -> Callable[[Path, dict[str, Any]], None]:
+    from extractor.settings import load_settings
+    from extractor.store import open_store
+    from extractor.store.repo import store_extraction
+
+    settings = load_settings(data_dir)
+    store = open_store(settings)
+
+    def keep(path: Path, record: dict[str, Any]) -> None:
+        doc, created = store_extraction(store, settings.originals_dir, path, record,
+                                        settings.max_upload_mb * 1024 * 1024)
+        state = "new" if created else "updated"
+        _err(f"kehoach: {path.name} stored as document {doc.id} ({state}) in {settings.data_dir}")
+
+    return keep
 
 
 @main.command()

@@ -21,7 +21,7 @@ MAGIC = (
     (b"II*\x00", "image/tiff", ".tif"),
     (b"MM\x00*", "image/tiff", ".tif"),
 )
-SUFFIX = {mime: suffix for _magic, mime, suffix in MAGIC}
+SUFFIX = {mime: suffix for _magic, mime, suffix in MAGIC} | {"text/plain": ".txt"}
 
 
 def sniff(head: bytes) -> str | None:
@@ -32,6 +32,15 @@ def sniff(head: bytes) -> str | None:
     return next((mime for magic, mime, _ in MAGIC if head.startswith(magic)), None)
 
 
+def _plain_text(head: bytes) -> str | None:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:  # a multi-byte character cut at the 1 KiB edge is fine
+        if exc.start < len(head) - 3:
+            return None
+    return "text/plain" if b"\x00" not in head else None
+
+
 def original_path(originals_dir: Path, sha256: str) -> Path:
     """Where the original with this hash lives (the hash is checked to be hex)."""
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
@@ -39,8 +48,12 @@ def original_path(originals_dir: Path, sha256: str) -> Path:
     return originals_dir / sha256[:2] / sha256[2:]
 
 
-def save_original(originals_dir: Path, chunks: Iterable[bytes], max_bytes: int) -> tuple[str, str, int]:
-    """Stream ``chunks`` into the store; returns (sha256, mime, size). Stored once, mode 0444."""
+def save_original(originals_dir: Path, chunks: Iterable[bytes], max_bytes: int,
+                  allow_text: bool = False) -> tuple[str, str, int]:
+    """Stream ``chunks`` into the store; returns (sha256, mime, size). Stored once, mode 0444.
+
+    ``allow_text`` admits UTF-8 plain text (the CLI's own inputs); web uploads keep to scans.
+    """
     originals_dir.mkdir(parents=True, exist_ok=True)
     digest, size, head = hashlib.sha256(), 0, b""
     fd, tmp = tempfile.mkstemp(prefix=".upload-", dir=originals_dir)
@@ -59,7 +72,7 @@ def save_original(originals_dir: Path, chunks: Iterable[bytes], max_bytes: int) 
             os.fsync(handle.fileno())
         if size == 0:
             raise UploadRejectedError("tệp rỗng")
-        mime = sniff(head)
+        mime = sniff(head) or (_plain_text(head) if allow_text else None)
         if mime is None:
             raise UploadRejectedError("chỉ nhận tệp PDF hoặc ảnh (PNG, JPEG, TIFF)")
         sha = digest.hexdigest()

@@ -36,9 +36,10 @@ MACHINE_ACTOR = Actor(None, MACHINE)
 
 
 def add_document(store: Store, originals_dir: Path, chunks: Iterable[bytes], filename: str,
-                 max_bytes: int, user_id: int | None = None) -> tuple[Document, bool]:
+                 max_bytes: int, user_id: int | None = None,
+                 allow_text: bool = False) -> tuple[Document, bool]:
     """Store an original once; (document, created). Re-uploading finds the existing one."""
-    sha, mime, size = save_original(originals_dir, chunks, max_bytes)
+    sha, mime, size = save_original(originals_dir, chunks, max_bytes, allow_text)
     safe_name = Path(filename or "").name[:255] or f"{sha[:12]}"
     with store.write() as s:
         doc = s.scalar(select(Document).where(Document.sha256 == sha))
@@ -52,9 +53,9 @@ def add_document(store: Store, originals_dir: Path, chunks: Iterable[bytes], fil
 
 
 def add_document_file(store: Store, originals_dir: Path, path: Path, max_bytes: int,
-                      user_id: int | None = None) -> tuple[Document, bool]:
-    """:func:`add_document` for a local file (watch folder, tests)."""
-    return add_document(store, originals_dir, read_chunks(path), path.name, max_bytes, user_id)
+                      user_id: int | None = None, allow_text: bool = False) -> tuple[Document, bool]:
+    """:func:`add_document` for a local file (watch folder, CLI, tests)."""
+    return add_document(store, originals_dir, read_chunks(path), path.name, max_bytes, user_id, allow_text)
 
 
 def get_document(store: Store, document_id: int) -> Document:
@@ -312,3 +313,19 @@ def user_by_name(store: Store, username: str) -> User | None:
     """The user with this name."""
     with store.read() as s:
         return s.scalar(select(User).where(User.username == username))
+
+
+def store_extraction(store: Store, originals_dir: Path, path: Path, record: dict[str, Any],
+                     max_bytes: int) -> tuple[Document, bool]:
+    """Keep ``path``'s original and merge a record extracted outside the job queue (CLI ``--db``).
+
+    Reviewed values win exactly as for a queued job; (document, created).
+    """
+    doc, created = add_document_file(store, originals_dir, path, max_bytes, allow_text=True)
+    with store.write() as s:
+        row = s.scalar(select(Document).where(Document.id == doc.id).with_for_update())
+        assert row is not None
+        apply_extraction(s, row, record, None, locked=row.status == "approved")
+        if row.status != "approved":
+            row.status = "review"
+    return doc, created
