@@ -71,6 +71,9 @@ def _lower_collective(name: str) -> str:
 
 def _item(head: Para, body: list[Para], issues: list[Issue]) -> Responsibility | None:
     first, rest = head.first, head.lines[1:]
+    # a heading wrapped onto a second line ("... Truyền thông" / "các huyện, thành phố")
+    while rest and rest[0].text[:1].islower() and _heading_agency(f"{first} {rest[0].text}"):
+        first, rest = f"{first} {rest[0].text}", rest[1:]
     duties: list[str] = []
     before, colon, after = head.text.partition(":")
     heading = _heading_agency(first)

@@ -103,6 +103,24 @@ def _layout_breaks(lines: list[Line], texts: list[str]) -> set[int]:
     return breaks
 
 
+def _runs_on(prev: SrcLine | None, lines: list[Line], texts: list[str]) -> bool:
+    """Whether a page's first line continues the sentence the previous page stopped in.
+
+    Known only from positions: the previous page ends without a sentence end and this page
+    starts at the left margin, below where paragraphs of indented text begin.
+    """
+    boxes = [ln.bbox for ln, t in zip(lines, texts, strict=True) if ln.bbox is not None and t]
+    first = next((ln for ln, t in zip(lines, texts, strict=True) if t), None)
+    if (prev is None or prev.bbox is None or first is None or first.bbox is None or len(boxes) < 4
+            or prev.text.rstrip().endswith((".", ";", ":", "!", "?", "/."))):
+        return False
+    height = _median([b.y1 - b.y0 for b in boxes])
+    left = Counter(round(b.x0 / height * 4) for b in boxes).most_common(1)[0][0] * height / 4
+    starts = sorted(b.x0 for b in boxes)
+    indented = any(left + 0.8 * height < x < left + 4 * height for x in starts)
+    return indented and first.bbox.x0 < left + 0.4 * height
+
+
 _PAGE_LABEL = re.compile(r"^(Trang|Page)\s+\d{1,3}(\s*(/|trên|of)\s*\d{1,3})?$", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"^[-–(]?\s*(\d{1,3})\s*[-–)]?$")
 
@@ -145,7 +163,7 @@ def source_lines(doc: DocumentText) -> list[SrcLine]:
     furniture = _furniture(doc, pages)
     for page, texts in zip(doc.pages, pages, strict=True):
         offset = 0
-        blank = True
+        blank = not _runs_on(out[-1] if out else None, page.lines, texts)
         breaks = _layout_breaks(page.lines, texts)
         for i, line in enumerate(page.lines, start=1):
             blank = blank or (i - 1) in breaks
