@@ -28,7 +28,8 @@ class Provenance(_Strict):
     line_end: int = Field(ge=1, description="1-based index of the last source line (inclusive)")
     char_start: int = Field(ge=0, description="Offset of the span's start in the page text")
     char_end: int = Field(ge=0, description="Offset just past the span's end in the page text")
-    bbox: BBox | None = Field(default=None, description="Union of the span's word/line boxes (PDF/OCR sources)")
+    bbox: BBox | None = Field(default=None,
+                              description="Union of the span's word/line boxes (PDF/OCR sources)")
     original: str = Field(description="The source text of the span as read, before restoration")
     confidence: float = Field(ge=0.0, le=1.0, description="How sure the extractor is of the value 0..1")
 
@@ -52,11 +53,13 @@ class DocumentHeader(_Strict):
     """Identity of the document: the header block, basis and signature."""
 
     doc_type: str | None = Field(default=None, description="Kế hoạch | Phụ lục | Quyết định | Công văn ...")
-    number: str | None = Field(default=None, description="Số ký hiệu as printed, e.g. '166/KH-UBND' or '/KH-UBND'")
+    number: str | None = Field(default=None,
+                               description="Số ký hiệu as printed, e.g. '166/KH-UBND' or '/KH-UBND'")
     issuer: str | None = Field(default=None, description="Issuing body, canonical name with its province")
     province: str | None = Field(default=None, description="Province the issuer belongs to")
     place: str | None = Field(default=None, description="Địa danh printed before ', ngày ...'")
-    issued_date: str | None = Field(default=None, description="ISO date YYYY-MM-DD, or YYYY-MM when the day is blank")
+    issued_date: str | None = Field(default=None,
+                                    description="ISO date YYYY-MM-DD, or YYYY-MM when the day is blank")
     title: str | None = Field(default=None, description="Trích yếu: what the document is about")
     legal_basis: list[str] = Field(default_factory=list,
                                    description="Numbers of the documents it is based on, in order")
@@ -129,7 +132,8 @@ class Reporting(_Strict):
     to: str | None = Field(default=None, description="To whom")
     when: str = Field(description="The time expression as printed")
     month_day: str | None = Field(default=None, description="MM-DD of the due date")
-    recurring: Literal["yearly", "quarterly", "monthly"] | None = Field(default=None, description="Recurrence")
+    recurring: Literal["yearly", "quarterly", "monthly"] | None = Field(default=None,
+                                                                        description="Recurrence")
     provenance: Prov = _prov_field()
 
 
