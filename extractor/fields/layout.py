@@ -183,7 +183,9 @@ def split_layout(lines: list[SrcLine]) -> Layout:
     paras = paragraphs(lines)
     closing: list[SrcLine] = []
     for i, para in enumerate(paras):
-        if _is_recipients(para) or _is_signature_start(para):
+        # a bare "CHỦ TỊCH" heads the signature only after the body began (not in a header block)
+        body_seen = any(p.kind == "roman" for p in paras[:i])
+        if _is_recipients(para) or _is_signature_start(para, body_seen):
             closing = [ln for p in paras[i:] for ln in p.lines]
             paras = paras[:i]
             break
@@ -201,9 +203,11 @@ def split_layout(lines: list[SrcLine]) -> Layout:
     return Layout(preamble, sections, closing)
 
 
-def _is_signature_start(para: Para) -> bool:
-    return para.kind == "plain" and bool(re.match(r"^(TM|KT|Q|TL|TUQ)\.\s", para.text)
-                                         or _SIGNER_TITLE.match(strip_diacritics(para.lines[0].text)))
+def _is_signature_start(para: Para, body_seen: bool = True) -> bool:
+    if para.kind != "plain":
+        return False
+    bare_title = body_seen and _SIGNER_TITLE.match(strip_diacritics(para.lines[0].text))
+    return bool(re.match(r"^(TM|KT|Q|TL|TUQ)\.\s", para.text) or bare_title)
 
 
 def find_section(layout: Layout, *keywords: str, exclude: tuple[str, ...] = ()) -> Section | None:
