@@ -374,3 +374,11 @@ def test_proposal_is_not_a_legal_basis():
             "tại Tờ trình 225/TTr-SYT ngày 11/11/2025, Ủy ban nhân dân tỉnh ban hành Kế hoạch;\n"
             "Xét đề nghị của Giám đốc Sở Tài chính tại Tờ trình số 9/TTr-STC.\n\nI. NHIỆM VỤ\n1. Việc A\n")
     assert extract_plan(doc_from_text(text)).document.legal_basis == ["29/2009/QH12", "1687/QĐ-TTg"]
+
+
+def test_reporting_due_dates_from_deadline_spans():
+    text = ("KẾ HOẠCH\nThử nghiệm\n\nI. TỔ CHỨC THỰC HIỆN\n1. Sở Y tế\n"
+            "- Họp ngày 15/3 và báo cáo kết quả gửi Sở Nội vụ chậm nhất ngày 20 tháng 6 hằng năm.\n")
+    (item,) = extract_plan(doc_from_text(text)).reporting
+    assert (item.when, item.month_day, item.recurring, item.to) == (
+        "chậm nhất ngày 20 tháng 6 hằng năm", "06-20", "yearly", "Sở Nội vụ")
