@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from extractor.fields.source import SrcLine, provenance
 from extractor.vietnamese import strip_diacritics
-from schemas.document import BBox, DocumentText, Page, Word
+from schemas.document import BBox, DocumentText, Line, Page, Word
 
 _COLUMNS = (("no", re.compile(r"^(S?TT|STT)$")), ("title", re.compile(r"NHIEM VU|NOI DUNG")),
             ("lead", re.compile(r"CHU TRI")), ("coord", re.compile(r"PHOI HOP")),
@@ -31,7 +31,9 @@ _HEADER_VOCABULARY = re.compile(
     r"\b(S?TT|SO TT|TEN|NHIEM VU|NOI DUNG|CONG VIEC|CONG VU|CU THE|HOAT DONG|CO QUAN|DON VI|CHU TRI|"
     r"PHOI HOP|THUC HIEN|THOI GIAN|THOI HAN|HOAN THANH|TIEN DO|SAN PHAM|KET QUA|DU KIEN|KINH PHI|"
     r"NGUON|NGUON VON|GHI CHU|VA|DAU RA|CHINH|TRIEU DONG|DONG|LO TRINH|LANH DAO|PHU TRACH|CAP TRINH|"
-    r"HINH THUC|VAN BAN|MUC TIEU|CHI TIEU|SO LUONG|DON VI TINH|DVT|GIAI PHAP|NAM|\d+)\b")
+    r"HINH THUC|VAN BAN|MUC TIEU|CHI TIEU|SO LUONG|DON VI TINH|DVT|GIAI PHAP|NAM|\d+|"
+    # halves of header words a wrapped cell cuts ("Thời hạn hoàn" over "thành")
+    r"HOAN|THANH|PHOI|HOP)\b")
 
 
 def header_only(text: str, slack: int = 0) -> bool:
@@ -99,6 +101,27 @@ def _segments(words: list[Word], scale: float) -> list[list[Word]]:
     return out
 
 
+def _stacked_cells(band: list[Line], scale: float) -> list[tuple[float, str]]:
+    """Header cells as (x0, key text): segments stacked in one column are one wrapped cell.
+
+    Header cells wrap ("Đơn vị phối" over "hợp", "Thời hạn" over "hoàn thành"), so segments
+    of the header band whose x ranges overlap are read top to bottom as one cell.
+    """
+    segments = [seg for ln in sorted(band, key=lambda ln: ln.bbox.y0) for seg in _segments(ln.words, scale)]
+    cells: list[list[Word]] = []
+    for seg in segments:
+        x0, x1 = seg[0].bbox.x0, seg[-1].bbox.x1  # type: ignore[union-attr]
+        for cell in cells:
+            cx0, cx1 = cell[0].bbox.x0, max(w.bbox.x1 for w in cell)  # type: ignore[union-attr]
+            if x0 < cx1 and cx0 < x1:
+                cell.extend(seg)
+                break
+        else:
+            cells.append(list(seg))
+    return [(min(w.bbox.x0 for w in cell), _key(" ".join(w.text for w in cell)).strip())  # type: ignore[union-attr]
+            for cell in cells]
+
+
 def _header(doc: DocumentText) -> tuple[int, dict[str, float], float] | None:
     """(page index, header cell x0 per column, header y) of the first table header."""
     for pi, page in enumerate(doc.pages):
@@ -109,15 +132,12 @@ def _header(doc: DocumentText) -> tuple[int, dict[str, float], float] | None:
             band = [ln for ln in page.lines
                     if ln.bbox is not None and abs(ln.bbox.y0 - line.bbox.y0) < 25 * scale]
             cells: dict[str, float] = {}
-            for cell_line in band:
-                for segment in _segments(cell_line.words, scale):
-                    text = _key(" ".join(w.text for w in segment)).strip()
-                    if not header_only(text):
-                        continue  # a heading or labelled line near the header words is not a cell
-                    for name, pattern in _COLUMNS:
-                        if pattern.search(text) and name not in cells:
-                            cells[name] = segment[0].bbox.x0  # type: ignore[union-attr]
-                            break
+            for x0, text in _stacked_cells(band, scale):
+                if not header_only(text):
+                    continue  # a heading or labelled line near the header words is not a cell
+                name = next((n for n, pattern in _COLUMNS if pattern.search(text) and n not in cells), None)
+                if name:
+                    cells[name] = x0
             # side by side: a header row has its cells at distinct x positions
             if {"title", "lead"} <= set(cells) and len({round(x) for x in cells.values()}) >= 3:
                 return pi, cells, line.bbox.y0
