@@ -95,7 +95,7 @@ def _extension_issues(path: Path, kind: str) -> list[Issue]:
     if kind not in _EXTENSIONS or suffix in _EXTENSIONS[kind]:
         return []
     return [Issue(stage="ingest", kind="wrong_extension", severity="info",
-                  message=f"the name ends in {suffix} but the content is {kind}; read as {kind}")]
+                  message=f"tên tệp có đuôi {suffix} nhưng nội dung là {kind}; đã đọc như tệp {kind}")]
 
 
 _MAGIC = ((b"%PDF-", "pdf"), (b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"),
@@ -241,7 +241,7 @@ def ocr_page(task: OcrTask) -> Page:
                 source="ocr", quality=quality, lines=lines)
     if not lines:
         page.issues.append(Issue(stage="ocr", kind="empty_page", page=number, severity="info",
-                                 message="no text found on this page"))
+                                 message="không tìm thấy chữ trên trang này"))
     return page
 
 
@@ -253,7 +253,8 @@ def _ocr_quality(lines: list[Line], number: int) -> PageQuality:
 
 def _failed(number: int, quality: PageQuality | None, code: str, message: str) -> Page:
     issue = Issue(stage="ocr", kind=code, page=number, severity="error",
-                  message=f"{message}; the other pages were read - rescan this page or check it by hand")
+                  message=f"{message}; các trang khác vẫn được đọc - hãy quét lại trang này "
+                          "hoặc kiểm tra bằng tay")
     return Page(number=number, source="failed", quality=quality, issues=[issue])
 
 

@@ -85,8 +85,8 @@ def assess(text: str, *, source: str, has_image: bool, options: Options, page: i
     issues = []
     if source == "pdf" and options.no_ocr and kind == "garbage":
         issues.append(Issue(stage="quality", kind="garbage_text_layer", page=page, severity="info",
-                            message="the text layer is not valid Vietnamese; kept because of --no-ocr, "
-                                    "restoration will try to repair it"))
+                            message="lớp chữ của trang không phải tiếng Việt hợp lệ; giữ lại vì "
+                                    "dùng --no-ocr, bước khôi phục dấu sẽ sửa"))
     quality = PageQuality(score=round(counts.valid_marked, 4), accented_share=round(counts.marked, 4),
                           verdict=kind, decision=decision, reason=reason)
     return quality, issues
