@@ -107,7 +107,8 @@ def _stacked_cells(band: list[Line], scale: float) -> list[tuple[float, str]]:
     Header cells wrap ("Đơn vị phối" over "hợp", "Thời hạn" over "hoàn thành"), so segments
     of the header band whose x ranges overlap are read top to bottom as one cell.
     """
-    segments = [seg for ln in sorted(band, key=lambda ln: ln.bbox.y0) for seg in _segments(ln.words, scale)]
+    ordered = sorted(band, key=lambda ln: ln.bbox.y0 if ln.bbox else 0.0)
+    segments = [seg for ln in ordered for seg in _segments(ln.words, scale)]
     cells: list[list[Word]] = []
     for seg in segments:
         x0, x1 = seg[0].bbox.x0, seg[-1].bbox.x1  # type: ignore[union-attr]
