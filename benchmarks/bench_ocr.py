@@ -52,7 +52,7 @@ VARIANTS = {"clean": "born-digital", "mild": "scan-mild", "heavy": "scan-heavy",
 
 def reference(sid: str, index: int) -> str:
     with pdfplumber.open(SAMPLES / f"{sid}-born-digital.pdf") as pdf:
-        return "\n".join(line.text for line in textlayer.page_lines(pdf.pages[index]))
+        return "\n".join(line.text for line in textlayer.plumber_lines(pdf.pages[index]))
 
 
 def _ocr(args: tuple[str, int, str, str]) -> tuple[str, int, str, str, float]:

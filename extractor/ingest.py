@@ -1,7 +1,7 @@
 """Open a file, sniff its real type, hash it and turn it into pages of text.
 
-PDF pages keep a good text layer (pdfplumber) and are rasterised one at a time
-(pypdfium2) for OCR where the layer is missing or garbage; images (PNG, JPEG,
+PDF pages keep a good text layer (pypdfium2, grouped as pdfplumber groups words;
+see :mod:`extractor.textlayer`) and are rasterised one at a time (pypdfium2) for OCR where the layer is missing or garbage; images (PNG, JPEG,
 multi-page TIFF) are OCR'd frame by frame; plain UTF-8 text is split on form
 feeds, a .docx on hard page breaks. OCR pages run in a process pool of
 ``options.jobs`` workers, each of which opens the file and renders only its own

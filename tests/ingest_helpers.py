@@ -24,7 +24,7 @@ def reference_page(sid: str, index: int) -> str:
     """The clean text of one page: the born-digital PDF's text layer."""
     name = "000-table.pdf" if sid == "000" else f"{sid}-born-digital.pdf"
     with pdfplumber.open(SAMPLES / name) as pdf:
-        return "\n".join(line.text for line in textlayer.page_lines(pdf.pages[index]))
+        return "\n".join(line.text for line in textlayer.plumber_lines(pdf.pages[index]))
 
 
 def pdf_pages(source: Path, out: Path, pages: Sequence[int], password: str | None = None) -> Path:

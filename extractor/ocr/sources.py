@@ -1,4 +1,4 @@
-"""Page sources: a PDF (pdfplumber text layers, pypdfium2 rendering) or an image file.
+"""Page sources: a PDF (text layers and rendering through pypdfium2) or an image file.
 
 A source is a small picklable description (path, password, dpi, limits); every
 call opens the file again and touches only one page, so a worker process can
@@ -29,7 +29,7 @@ DEFAULT_IMAGE_DPI = 300  # what scanners default to when an image carries no dpi
 
 @dataclass(frozen=True)
 class PdfSource:
-    """A PDF file: text layers through pdfplumber, page images through pypdfium2."""
+    """A PDF file: text layers and page images through pypdfium2 (see :mod:`extractor.textlayer`)."""
 
     path: Path
     password: str | None
@@ -58,27 +58,28 @@ class PdfSource:
         return cls(path, options.password, options.dpi, options.max_pixels, count)
 
     def layer_pages(self, options: Options) -> Iterator[LayerPage]:
-        """Each page's text layer, kept as a Page when good, else (index, None, quality)."""
-        import pdfplumber
+        """Each page's text layer, kept as a Page when good, else (index, None, quality).
 
+        One pdfium document serves every page (pages closed as they go: flat memory);
+        pdfplumber opens only for a page the fast path cannot place (see textlayer).
+        """
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(str(self.path), password=self.password)
         try:
-            pdf = pdfplumber.open(self.path, password=self.password or "")
-        except Exception as exc:  # pdfminer is stricter than pdfium on damaged files
-            log.warning("%s: no text layers (pdfplumber: %s); OCR every page", self.path, exc)
             for index in range(self.page_count):
-                yield index, None, None
-            return
-        with pdf:
-            for index, plumber_page in enumerate(pdf.pages):
+                page = pdf[index]
                 try:
-                    yield index, *self._layer_page(index, plumber_page, options)
+                    yield index, *self._layer_page(index, page, options)
                 finally:
-                    plumber_page.close()  # drops pdfplumber's per-page caches: flat memory
+                    page.close()
+        finally:
+            pdf.close()
 
-    def _layer_page(self, index: int, plumber_page, options: Options) -> tuple[Page | None, PageQuality]:
+    def _layer_page(self, index: int, page, options: Options) -> tuple[Page | None, PageQuality]:
+        width, height = page.get_size()
         try:
-            lines = textlayer.page_lines(plumber_page)
-            image = textlayer.has_image(plumber_page)
+            lines, image = self._read_layer(index, page)
         except Exception as exc:
             log.warning("%s page %d: text layer unreadable (%s)", self.path, index + 1, exc)
             lines, image = [], True
@@ -86,9 +87,22 @@ class PdfSource:
         quality, issues = assess(text, source="pdf", has_image=image, options=options, page=index + 1)
         if quality.decision == "ocr":
             return None, quality
-        page = Page(number=index + 1, width=float(plumber_page.width), height=float(plumber_page.height),
-                    unit="pt", source="text_layer", quality=quality, lines=lines, issues=issues)
-        return page, quality
+        # pdfium's sizes are float32: rounded as pdfplumber printed them (595.2756 x 841.8898).
+        page_out = Page(number=index + 1, width=round(width, 4), height=round(height, 4), unit="pt",
+                        source="text_layer", quality=quality, lines=lines, issues=issues)
+        return page_out, quality
+
+    def _read_layer(self, index: int, page) -> tuple[list, bool]:
+        if textlayer.fast_path_fits(page):
+            try:
+                return textlayer.page_lines(page), textlayer.has_image(page)
+            except textlayer.NotUpright:
+                pass
+        import pdfplumber
+
+        with pdfplumber.open(self.path, password=self.password or "", pages=[index + 1]) as pdf:
+            plumber_page = pdf.pages[0]
+            return textlayer.plumber_lines(plumber_page), textlayer.plumber_has_image(plumber_page)
 
     def render(self, index: int) -> tuple[Image.Image, int]:
         """One page as a grayscale image: the scan itself when the page is one, else rasterised."""
