@@ -119,7 +119,7 @@ def test_upload_review_correct_lead_agency(server, browser, tmp_path):
     assert "Rà soát" in browser.page_source
 
     # The first task's lead agency, whatever the extractor numbered it.
-    lead_xpath = ("(//form[input[@name='path' and starts-with(@value, 'tasks.') and "
+    lead_xpath = ("(//form[input[@name='path' and starts-with(@value, 'tasks[') and "
                   "substring(@value, string-length(@value) - 4) = '.lead']])[1]")
 
     def lead_form():

@@ -76,9 +76,9 @@ def test_extraction_kept_whole_and_fields_get_first_revision(store, settings):
     run = repo.latest_extraction(store, doc.id)
     assert run.record["document"]["provenance"]["number"]["bbox"]["x0"] == 60
     fields = {f.path: f for f in repo.fields_of(store, doc.id)}
-    assert fields["tasks.0.lead"].value == ["Sở Văn hóa, Thể thao và Du lịch"]
-    assert fields["tasks.0.lead"].confidence == pytest.approx(0.62)
-    assert fields["tasks.1.deadline.text"].value is None
+    assert fields["tasks[1].lead"].value == ["Sở Văn hóa, Thể thao và Du lịch"]
+    assert fields["tasks[1].lead"].confidence == pytest.approx(0.62)
+    assert fields["tasks[2].deadline.text"].value is None
     assert all(f.version == 1 for f in fields.values())
     revs = repo.revisions_of(store, doc.id)
     assert len(revs) == len(fields) and {r.kind for r in revs} == {"machine"}
@@ -97,9 +97,9 @@ def test_current_record_is_the_contract_shape(store, settings):
 
 def test_review_revision_records_who_old_new_reason(store, settings):
     doc = _extracted(store, settings)
-    field = repo.save_field(store, doc.id, "tasks.0.lead", ["Sở Tài chính"], 1, ALICE, "sai cơ quan")
+    field = repo.save_field(store, doc.id, "tasks[1].lead", ["Sở Tài chính"], 1, ALICE, "sai cơ quan")
     assert field.version == 2 and field.reviewed
-    (rev,) = [r for r in repo.revisions_of(store, doc.id, "tasks.0.lead") if r.kind == "review"]
+    (rev,) = [r for r in repo.revisions_of(store, doc.id, "tasks[1].lead") if r.kind == "review"]
     assert (rev.username, rev.old_value, rev.new_value, rev.reason, rev.version) == (
         "alice", ["Sở Văn hóa, Thể thao và Du lịch"], ["Sở Tài chính"], "sai cơ quan", 2)
     assert rev.at is not None
@@ -140,7 +140,7 @@ def test_concurrent_saves_one_wins_rest_conflict(store, settings):
 
 def test_rerun_keeps_reviewed_value_and_offers_suggestion(store, settings):
     doc = _extracted(store, settings)
-    repo.save_field(store, doc.id, "tasks.0.lead", ["Sở Tài chính"], 1, ALICE, "sửa")
+    repo.save_field(store, doc.id, "tasks[1].lead", ["Sở Tài chính"], 1, ALICE, "sửa")
     again = small_record()
     again["tasks"][0]["lead"] = ["Sở Nội vụ"]
     again["tasks"][0]["title"] = "Tiêu đề mới của máy"
@@ -148,9 +148,9 @@ def test_rerun_keeps_reviewed_value_and_offers_suggestion(store, settings):
     claimed = jobs.claim(store, "t")
     assert claimed.id == rerun.id and jobs.finish(store, claimed, again)
     fields = {f.path: f for f in repo.fields_of(store, doc.id)}
-    lead = fields["tasks.0.lead"]
+    lead = fields["tasks[1].lead"]
     assert (lead.value, lead.suggestion, lead.has_suggestion) == (["Sở Tài chính"], ["Sở Nội vụ"], True)
-    assert fields["tasks.0.title"].value == "Tiêu đề mới của máy"
+    assert fields["tasks[1].title"].value == "Tiêu đề mới của máy"
     with store.read() as s:
         assert s.scalar(select(func.count()).select_from(Extraction)) == 2
 
@@ -216,7 +216,7 @@ def test_corrections_pairs_use_source_reading(store, settings):
     repo.save_field(store, doc.id, "document.title", title, 1, ALICE)
     repo.save_field(store, doc.id, "document.number", "167/KH-UBND", 1, ALICE)
     repo.save_field(store, doc.id, "document.issuer", "UBND tỉnh", 1, ALICE)  # new wording: no source
-    repo.save_field(store, doc.id, "tasks.0.lead", ["Sở Tài chính"], 1, ALICE)  # a list: not a line
+    repo.save_field(store, doc.id, "tasks[1].lead", ["Sở Tài chính"], 1, ALICE)  # a list: not a line
     pairs = list(repo.corrections(store))
     assert pairs == [{"original": "166/KH-UBND", "corrected": "167/KH-UBND"},  # label "So:" cut off
                      {"original": small_record()["document"]["provenance"]["title"]["original"],

@@ -33,8 +33,9 @@ def test_round_trip_gold(shared, gold):
 
 
 def test_null_objects_become_fillable_fields_and_null_again():
-    flat = rec.flatten({"document": {"signer": None}, "budget": None, "tasks": [{"deadline": None}]})
-    assert {"document.signer.name", "budget.total_million_vnd", "tasks.0.deadline.text"} <= set(flat)
+    flat = rec.flatten({"document": {"signer": None}, "budget": None,
+                        "tasks": [{"number": "1", "deadline": None}]})
+    assert {"document.signer.name", "budget.total_million_vnd", "tasks[1].deadline.text"} <= set(flat)
     out = rec.unflatten(flat)
     assert out["document"]["signer"] is None and out["budget"] is None
     assert out["tasks"][0]["deadline"] is None
@@ -42,18 +43,20 @@ def test_null_objects_become_fillable_fields_and_null_again():
 
 def test_provenance_lookup():
     record = small_record()
-    assert rec.provenance(record, "tasks.0.lead")["page"] == 1
-    assert rec.provenance(record, "tasks.9.lead") is None
+    assert rec.provenance(record, "tasks[1].lead")["page"] == 1
+    assert rec.provenance(record, "tasks[9].lead") is None
     assert rec.provenance(record, "document.number")["bbox"]["x1"] == 200
 
 
 def test_labels_in_vietnamese():
-    assert rec.label("tasks.3.lead") == "Nhiệm vụ 4 · Cơ quan chủ trì"
+    assert rec.label("tasks[3.1].lead") == "Nhiệm vụ 3.1 · Cơ quan chủ trì"
+    assert rec.label("targets[2026~ty-le-xa].value") == "Mục tiêu 2026 · Giá trị"
+    assert rec.label("budget.by_period.0.period") == "Kinh phí · Theo giai đoạn · 1 · Giai đoạn"
     assert rec.label("document.number") == "Thông tin văn bản · Số ký hiệu"
 
 
 def test_parse_values():
-    assert rec.parse_value("tasks.0.lead", "Sở A\n\n  Sở   B ") == ["Sở A", "Sở B"]
+    assert rec.parse_value("tasks[1].lead", "Sở A\n\n  Sở   B ") == ["Sở A", "Sở B"]
     assert rec.parse_value("targets.0.year", "2030") == 2030
     assert rec.parse_value("targets.0.value", "15,5") == 15.5
     assert rec.parse_value("budget.total_million_vnd", "10580") == 10580
@@ -63,3 +66,22 @@ def test_parse_values():
         rec.parse_value("targets.0.value", "mười")
     with pytest.raises(rec.FieldValueError):
         rec.parse_value("targets.0.year", "2030.5")
+
+
+def test_items_keyed_by_number_else_title_fingerprint_issue5():
+    tasks = [{"number": "3.1", "title": "A"}, {"number": None, "title": "Tuyên truyền, phổ biến mô hình"},
+             {"number": "3.1", "title": "B"}, {"number": None, "title": "Tuyen truyen, pho bien mo hinh"}]
+    assert rec.item_keys("tasks", tasks) == ["3.1", "~tuyen-truyen-pho-bien-mo-hinh", "3.1#2",
+                                             "~tuyen-truyen-pho-bien-mo-hinh#2"]
+    assert rec.item_keys("responsibilities", [{"agency": "Sở Tài chính"}]) == ["so-tai-chinh"]
+    assert rec.item_keys("targets", [{"year": 2026, "indicator": "Tỷ lệ xã"}]) == ["2026~ty-le-xa"]
+
+
+def test_keyed_paths_round_trip_in_given_order():
+    flat = {"tasks[2].number": "2", "tasks[2].title": "Hai", "tasks[1.1].number": "1.1",
+            "tasks[1.1].title": "Một phẩy một", "document.number": "5/KH"}
+    out = rec.unflatten(flat)
+    assert [t["number"] for t in out["tasks"]] == ["2", "1.1"]
+    assert rec.document_order(list(flat), {"tasks": [{"number": "1.1", "title": "x"},
+                                                     {"number": "2", "title": "y"}]})[:4] == [
+        "tasks[1.1].number", "tasks[1.1].title", "tasks[2].number", "tasks[2].title"]

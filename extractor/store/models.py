@@ -2,7 +2,7 @@
 
 A document is one original file (by sha256). Each extraction run is kept whole as an
 ``Extraction`` (the record JSON with its provenance). What reviewers see and edit is one
-``FieldValue`` row per JSON path (``document.number``, ``tasks.3.lead``) carrying a version
+``FieldValue`` row per path (``document.number``, ``tasks[3.1].lead``) carrying a version
 for optimistic locking; every change to it is a ``Revision``.
 """
 

@@ -1,17 +1,25 @@
 """A plan record as reviewable fields: JSON paths ↔ values, and where each value came from.
 
 The record is handled as JSON (``Plan.model_dump(mode="json")``): the SCHEMA.md shape with a
-``provenance`` map on each object, keyed by field name. A field is addressed by its JSON path,
-``document.number`` or ``tasks.3.lead``; lists of strings (lead, duties ...) are one field.
+``provenance`` map on each object, keyed by field name. A field is addressed by its path,
+``document.number`` or ``tasks[3.1].lead``; lists of strings (lead, duties ...) are one field.
+
+Items of tasks, targets and responsibilities are addressed by a stable key, not by position
+(issue 5): a re-run that finds one more task must not slide a reviewed ``lead`` onto its
+neighbour. The key is the task's printed number, else a fingerprint of its title (marks
+stripped, so a better restoration keeps the key); targets use year + indicator, responsibilities
+the agency. Other lists (budget periods, reporting) stay positional: ``budget.by_period.0.period``.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 SECTIONS = ("document", "targets", "budget", "tasks", "responsibilities", "reporting")
 META_KEYS = frozenset({"provenance", "issues"})
+KEYED = frozenset({"tasks", "targets", "responsibilities"})
 LIST_FIELDS = frozenset({"lead", "coordinators", "duties", "legal_basis"})
 NUMBER_FIELDS = frozenset({"year", "value", "total_million_vnd", "million_vnd"})
 BOOL_FIELDS = frozenset({"open_ended"})
@@ -40,8 +48,50 @@ SECTION_LABELS = {
 }
 
 
+_PART = re.compile(r"\[[^\]]*\]|[^.\[]+")
+
+
+def parts(path: str) -> list[str]:
+    """The steps of a path: names, list positions (digits) and item keys (``[3.1]``)."""
+    return _PART.findall(path)
+
+
+def is_key(part: str) -> bool:
+    """Whether a path step is an item key (``[3.1]``)."""
+    return part.startswith("[")
+
+
+def fingerprint(text: str | None, words: int = 8) -> str:
+    """Unmarked, case-folded first words of ``text`` joined by ``-`` (a restoration-proof key)."""
+    from extractor.vietnamese import strip_diacritics
+
+    found = re.findall(r"[0-9a-z]+", strip_diacritics(text or "").casefold().replace("đ", "d"))
+    return "-".join(found[:words])[:60]
+
+
+def _raw_key(section: str, item: Any) -> str:
+    item = item if isinstance(item, dict) else {}
+    if section == "tasks":
+        number = re.sub(r"[\[\]\s]+", "", str(item.get("number") or ""))[:40]
+        return number or "~" + fingerprint(item.get("title"))
+    if section == "targets":
+        return f"{item.get('year') or ''}~{fingerprint(item.get('indicator'))}"
+    return fingerprint(item.get("agency"))
+
+
+def item_keys(section: str, items: list[Any]) -> list[str]:
+    """The stable key of each item of a keyed section, unique within the list (``#2`` on repeats)."""
+    seen: dict[str, int] = {}
+    out = []
+    for item in items:
+        key = _raw_key(section, item) or "~"
+        seen[key] = seen.get(key, 0) + 1
+        out.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
+    return out
+
+
 def _pattern(path: str) -> str:
-    return ".".join("*" if part.isdigit() else part for part in path.split("."))
+    return ".".join("*" if part.isdigit() or is_key(part) else part for part in parts(path))
 
 
 def flatten(record: dict[str, Any]) -> dict[str, Any]:
@@ -61,6 +111,9 @@ def _walk(value: Any, path: str, out: dict[str, Any]) -> None:
         for key, item in value.items():
             if key not in META_KEYS:
                 _walk(item, f"{path}.{key}", out)
+    elif isinstance(value, list) and path in KEYED:
+        for key, item in zip(item_keys(path, value), value, strict=True):
+            _walk(item, f"{path}[{key}]", out)
     elif isinstance(value, list) and path.rsplit(".", 1)[-1] not in LIST_FIELDS:
         for index, item in enumerate(value):
             _walk(item, f"{path}.{index}", out)
@@ -68,28 +121,43 @@ def _walk(value: Any, path: str, out: dict[str, Any]) -> None:
         out[path] = value
 
 
+class _Keyed(dict):  # type: ignore[type-arg]
+    """Items of a keyed list while the record is rebuilt (first-seen order)."""
+
+
+def _container(nxt: str) -> Any:
+    return [] if nxt.isdigit() else _Keyed() if is_key(nxt) else {}
+
+
 def unflatten(fields: dict[str, Any]) -> dict[str, Any]:
-    """The contract-shaped record from ``{path: value}``; all-null optional objects become null."""
+    """The contract-shaped record from ``{path: value}``; all-null optional objects become null.
+
+    Keyed items come out in the order their first field comes in ``fields``.
+    """
     root: dict[str, Any] = {}
     for path, value in fields.items():
-        parts = path.split(".")
+        steps = parts(path)
+        if not steps or steps[0] not in SECTIONS:
+            continue
         node: Any = root
-        for part, nxt in zip(parts, parts[1:], strict=False):
-            key: Any = int(part) if part.isdigit() else part
-            child: Any = [] if nxt.isdigit() else {}
+        for part, nxt in zip(steps, steps[1:], strict=False):
             if isinstance(node, list):
+                key = int(part)
                 while len(node) <= key:
                     node.append(None)
                 if node[key] is None:
-                    node[key] = child
+                    node[key] = _container(nxt)
                 node = node[key]
             else:
-                node = node.setdefault(key, child)
-        last: Any = int(parts[-1]) if parts[-1].isdigit() else parts[-1]
+                node = node.setdefault(part, _container(nxt))
+        last = steps[-1]
         if isinstance(node, list):
-            while len(node) <= last:
+            while len(node) <= int(last):
                 node.append(None)
-        node[last] = value
+            node[int(last)] = value
+        else:
+            node[last] = value
+    root = _lists(root)
     _null_empty_objects(root, "")
     for section, empty in (("document", {}), ("targets", []), ("budget", None), ("tasks", []),
                            ("responsibilities", []), ("reporting", [])):
@@ -97,6 +165,26 @@ def unflatten(fields: dict[str, Any]) -> dict[str, Any]:
     if isinstance(root.get("budget"), dict):
         root["budget"].setdefault("by_period", [])
     return {key: root[key] for key in SECTIONS}
+
+
+def _lists(node: Any) -> Any:
+    if isinstance(node, _Keyed):
+        return [_lists(item) for item in node.values()]
+    if isinstance(node, dict):
+        return {key: _lists(item) for key, item in node.items()}
+    if isinstance(node, list):
+        return [_lists(item) for item in node]
+    return node
+
+
+def document_order(paths: list[str], record: dict[str, Any] | None) -> list[str]:
+    """``paths`` in the order of ``record`` (the newest run); paths it lacks keep theirs, after.
+
+    Fields are created in the order runs first found them, so a task a later run inserts
+    would otherwise come last.
+    """
+    rank = {path: i for i, path in enumerate(flatten(record or {}))}
+    return sorted(paths, key=lambda p: (p not in rank, rank.get(p, 0)))
 
 
 def _null_empty_objects(node: Any, path: str) -> Any:
@@ -116,31 +204,51 @@ def _null_empty_objects(node: Any, path: str) -> Any:
 
 def provenance(record: dict[str, Any], path: str) -> dict[str, Any] | None:
     """The provenance item of ``path`` (the owning object's ``provenance[field]``), if any."""
-    parts = path.split(".")
+    steps = parts(path)
     node: Any = record
-    for part in parts[:-1]:
-        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+    name = ""
+    for part in steps[:-1]:
+        if isinstance(node, list) and is_key(part):
+            keys = item_keys(name, node)
+            if part[1:-1] not in keys:
+                return None
+            node = node[keys.index(part[1:-1])]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]
         elif isinstance(node, dict) and part in node:
-            node = node[part]
+            node, name = node[part], part
         else:
             return None
-    if not isinstance(node, dict):
+    if not isinstance(node, dict) or not steps:
         return None
-    item = (node.get("provenance") or {}).get(parts[-1])
+    item = (node.get("provenance") or {}).get(steps[-1])
     if isinstance(item, list):  # tolerate a list of items: the first names the page
         item = item[0] if item else None
     return item if isinstance(item, dict) else None
 
 
+def _key_word(section: str, key: str) -> str:
+    """How an item key reads in a label: the task number, a target's year, else nothing."""
+    key = key.split("#")[0]
+    if section == "tasks" and not key.startswith("~"):
+        return key
+    if section == "targets":
+        return key.split("~")[0]
+    return ""
+
+
 def label(path: str) -> str:
-    """A Vietnamese label for ``path``: ``tasks.3.lead`` → ``Nhiệm vụ 4 · Cơ quan chủ trì``."""
-    parts = path.split(".")
-    words = [SECTION_LABELS.get(parts[0], parts[0])]
-    for part in parts[1:]:
-        words.append(str(int(part) + 1) if part.isdigit() else LABELS.get(part, part))
-    head = " ".join(words[:2]) if len(parts) > 1 and parts[1].isdigit() else words[0]
-    rest = words[2:] if len(parts) > 1 and parts[1].isdigit() else words[1:]
+    """A Vietnamese label for ``path``: ``tasks[3.1].lead`` → ``Nhiệm vụ 3.1 · Cơ quan chủ trì``."""
+    steps = parts(path) or [path]
+    words = [SECTION_LABELS.get(steps[0], steps[0])]
+    for part in steps[1:]:
+        if is_key(part):
+            words.append(_key_word(steps[0], part[1:-1]))
+        else:
+            words.append(str(int(part) + 1) if part.isdigit() else LABELS.get(part, part))
+    item = len(steps) > 1 and (steps[1].isdigit() or is_key(steps[1]))
+    head = " ".join(w for w in words[:2] if w) if item else words[0]
+    rest = words[2:] if item else words[1:]
     return " · ".join([head, *rest])
 
 
@@ -152,7 +260,7 @@ def short_label(path: str) -> str:
 
 def kind(path: str) -> str:
     """How a field is edited: ``list`` (one item a line), ``number``, ``bool`` or ``text``."""
-    last = path.rsplit(".", 1)[-1]
+    last = (parts(path) or [""])[-1]
     if last in LIST_FIELDS:
         return "list"
     if last in NUMBER_FIELDS:

@@ -260,7 +260,9 @@ def current_record(store: Store, document_id: int) -> dict[str, Any]:
     """The record as reviewed now, in the SCHEMA.md contract shape."""
     doc = get_document(store, document_id)
     values = {f.path: f.value for f in fields_of(store, document_id) if not f.removed}
-    return {"source": doc.filename, **rec.unflatten(values)}
+    run = latest_extraction(store, document_id)
+    ordered = rec.document_order(list(values), run.record if run else None)
+    return {"source": doc.filename, **rec.unflatten({path: values[path] for path in ordered})}
 
 
 def corrections(store: Store) -> Iterable[dict[str, str]]:

@@ -24,12 +24,14 @@ LOW_CONFIDENCE = 0.7
 def review_context(request: Request, doc: Document) -> dict[str, Any]:
     """Everything the review template shows, in three queries."""
     store, settings = request.app.state.store, request.app.state.settings
-    fields = repo.field_rows(store, doc.id)
+    fields = [f for f in repo.field_rows(store, doc.id) if rec.parts(f.path)[0] in rec.SECTIONS]
     history: dict[int, list[Any]] = defaultdict(list)
     for revision in repo.changed_history(store, doc.id):
         history[revision.field_id].append(revision)
     run = repo.latest_extraction(store, doc.id)
     record = run.record if run else {}
+    rank = {path: i for i, path in enumerate(rec.document_order([f.path for f in fields], record))}
+    fields.sort(key=lambda f: rank[f.path])
     sizes = sizes_for(settings.originals_dir, doc.sha256, doc.mime)
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     attention = []
@@ -44,14 +46,15 @@ def review_context(request: Request, doc: Document) -> dict[str, Any]:
                "original": original if original and original.casefold() != text.casefold() else None,
                "history": list(reversed(history.get(field.id, []))),
                "low": field.confidence is not None and field.confidence < LOW_CONFIDENCE}
-        parts = field.path.split(".")
-        key = (parts[0], parts[1] if len(parts) > 2 and parts[1].isdigit() else "")
+        parts = rec.parts(field.path)
+        item = len(parts) > 2 and (parts[1].isdigit() or rec.is_key(parts[1]))
+        key = (parts[0], parts[1] if item else "")
         groups.setdefault(key, []).append(row)
         if row["low"] or field.has_suggestion:
             attention.append(row)
     attention.sort(key=lambda r: (not r["field"].has_suggestion, r["field"].confidence or 0))
-    sections = [{"title": _group_title(section, index, rows), "rows": rows, "id": f"{section}-{index}"}
-                for (section, index), rows in groups.items()]
+    sections = [{"title": _group_title(section, index, rows), "rows": rows, "id": f"{section}-{n}"}
+                for n, ((section, index), rows) in enumerate(groups.items())]
     return {"doc": doc, "sections": sections, "attention": attention, "pages": len(sizes),
             "issues": record.get("issues") or [], "locked": doc.status == "approved",
             "editable": doc.status != "approved" and can(_user(request), "edit")}
@@ -65,8 +68,15 @@ def _group_title(section: str, index: str, rows: list[dict[str, Any]]) -> str:
     title = rec.SECTION_LABELS.get(section, section)
     if not index:
         return title
-    number = next((r["field"].value for r in rows if r["field"].path.endswith(".number")), None)
-    return f"{title} {int(index) + 1}" + (f" (số {number})" if number else "")
+    if index.isdigit():
+        return f"{title} {int(index) + 1}"
+    values = {rec.parts(r["field"].path)[-1]: r["field"].value for r in rows}
+    if section == "tasks":
+        number = values.get("number")
+        return f"{title} {number}" if number else f"{title}: {str(values.get('title') or '')[:80]}"
+    if section == "targets":
+        return f"{title}: {values.get('indicator') or ''} ({values.get('year') or ''})"
+    return f"{title}: {values.get('agency') or ''}"
 
 
 def _page(request: Request, doc: Document, status_code: int = 200, **extra: Any) -> Response:
