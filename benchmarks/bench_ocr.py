@@ -93,10 +93,11 @@ PREP_PAGES = [("mild", "004", 0), ("heavy", "004", 0), ("heavy", "001", 0), ("ha
 PREPS = {"grayscale only": dict(denoise=False, despeckle=False, deskew=False, upscale=False),
          "+ despeckle": dict(denoise=False, despeckle=True, deskew=False, upscale=False),
          "+ despeckle + median": dict(denoise=True, despeckle=True, deskew=False, upscale=False),
-         "+ despeckle + median + deskew (default)": dict(denoise=True, despeckle=True, deskew=True,
-                                                         upscale=False),
+         "+ despeckle + median + deskew": dict(denoise=True, despeckle=True, deskew=True, upscale=False),
          "+ despeckle + median + deskew + upscale": dict(denoise=True, despeckle=True, deskew=True,
                                                          upscale=True)}
+PREPS = {name: {**steps, "adaptive": False} for name, steps in PREPS.items()}
+PREPS["default (adaptive: all three steps on noisy pages only)"] = {}
 
 
 def _prep_one(args: tuple[str, str, str, int, str]) -> float:

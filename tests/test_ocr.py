@@ -107,6 +107,30 @@ def test_skew_angle_finds_a_rotation():
     assert preprocess.skew_angle(rotated) == pytest.approx(-2.0, abs=0.5)
 
 
+def test_issue2_adaptive_prep_leaves_clean_scans_alone_and_cleans_noisy_ones():
+    # Measured on the samples: mild scans ~0 specks/Mpx, heavy scans and photocopies >= 220.
+    mild, mild_dpi = PdfSource.open(SAMPLES / "004-scan-mild.pdf", Options()).render(0)
+    heavy, heavy_dpi = PdfSource.open(SAMPLES / "004-scan-heavy.pdf", Options()).render(0)
+    assert preprocess.speck_density(np.asarray(mild), mild_dpi) < preprocess.NOISY_SPECKS / 4
+    assert preprocess.speck_density(np.asarray(heavy), heavy_dpi) > preprocess.NOISY_SPECKS * 4
+    assert preprocess.prepare(mild, mild_dpi)[0].tobytes() == mild.tobytes()
+    assert preprocess.prepare(heavy, heavy_dpi)[0].tobytes() != heavy.tobytes()
+    forced = preprocess.prepare(mild, mild_dpi, preprocess.Prep(adaptive=False))[0]
+    assert forced.tobytes() != mild.tobytes()
+
+
+def test_engine_reads_an_uncompressed_tiff(monkeypatch):
+    seen = []
+
+    def runner(argv, timeout, env):
+        seen.append((argv[1], Image.open(argv[1]).info.get("compression")))
+        return engine.Completed(tuple(argv), 0, b"level\n", b"")
+
+    monkeypatch.setattr(engine, "runner", runner)
+    tesseract.ocr_image(Image.new("L", (20, 10), 255), 300, tesseract.OcrConfig())
+    assert seen[0][0].endswith(".tif") and seen[0][1] == "raw"
+
+
 # -- real tesseract on a real sample page (CI runs the engine, STYLE.md) -----------------
 
 def test_real_ocr_of_mild_scan_page_has_low_cer():

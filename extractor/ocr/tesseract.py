@@ -2,8 +2,10 @@
 
 Runs through :mod:`extractor.ocr.exec` (the one subprocess seam) rather than
 pytesseract's own ``subprocess`` call, so fault injection and timeouts cover
-every engine call. The image goes in as a temporary PNM file (fastest to write;
-stdin stays closed) and TSV comes back on stdout.
+every engine call. The image goes in as a temporary uncompressed TIFF (stdin stays
+closed) and TSV comes back on stdout: as quick to write as PNM (~5 ms a 300 dpi A4
+page) and read by tesseract ~0.1 s faster (1.66 against 1.77 s CPU on a mild 004
+page; leptonica's PNM reader is slow), where PNG costs ~80 ms to write.
 """
 
 from __future__ import annotations
@@ -44,8 +46,8 @@ def build_args(image: Path, dpi: int, config: OcrConfig) -> list[str]:
 def ocr_image(image: Image.Image, dpi: int, config: OcrConfig, *, what: str = "") -> list[Line]:
     """OCR one page image into lines of words (bbox in pixels, conf 0..1)."""
     with tempfile.TemporaryDirectory(prefix="kehoach-ocr-") as tmp:
-        path = Path(tmp) / "page.pnm"
-        image.save(path)
+        path = Path(tmp) / "page.tif"
+        image.save(path, compression=None)
         done = engine.run(build_args(path, dpi, config), timeout=config.timeout, what=what)
     return parse_tsv(done.stdout.decode("utf-8", errors="replace"), config)
 
