@@ -26,7 +26,7 @@ from extractor.fsutil import atomic_write_bytes
 from extractor.options import Options
 from schemas.plan import Plan
 
-__all__ = ["draft", "draft_context", "implements", "render_preview_html", "FORMATS"]
+__all__ = ["draft", "draft_context", "draft_from_store", "implements", "render_preview_html", "FORMATS"]
 
 FORMATS = {".docx": "docx", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 
@@ -84,6 +84,33 @@ def draft(
     else:
         atomic_write_bytes(out, render_bytes(context, fmt, template, source))
     return out
+
+
+def store_records(store: Any, programme: str) -> list[Plan]:
+    """The store's records that implement ``programme``, as reviewed (documents in review or approved)."""
+    from extractor.store.plans import implementing, stored_plans
+
+    return [sp.plan for sp in stored_plans(store, implementing(programme)).plans]
+
+
+def draft_from_store(
+    data_dir: str | Path | None,
+    programme: str,
+    province: str,
+    out: Path,
+    context_file: Path | None = None,
+    template: str | None = None,
+) -> Path:
+    """:func:`draft` from the records in the store at ``data_dir`` (``kehoach draft --db``)."""
+    from extractor.settings import load_settings
+    from extractor.store import open_store
+
+    store = open_store(load_settings(data_dir))
+    try:
+        records = store_records(store, programme)
+    finally:
+        store.dispose()
+    return draft(programme, province, records, out, context_file, template)
 
 
 def _pdf(docx_bytes: bytes, stem: str) -> bytes:

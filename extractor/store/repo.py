@@ -173,25 +173,85 @@ def save_field(store: Store, document_id: int, path: str, value: Any, seen_versi
                                                   FieldValue.path == path))
         if field is None:
             raise NotFoundError(f"không có trường {path}")
-        old = field.value
-        done = rowcount(s.execute(
-            update(FieldValue)
-            .where(FieldValue.id == field.id, FieldValue.version == seen_version)
-            .values(value=value, version=seen_version + 1, reviewed=True, removed=False,
-                    has_suggestion=False, suggestion=None, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        ))
-        if done != 1:
-            raise _conflict(s, field)
-        s.add(Revision(field_id=field.id, document_id=document_id, version=seen_version + 1,
-                       kind="review", user_id=actor.id, username=actor.name, old_value=old,
-                       new_value=value, reason=reason, at=utcnow()))
-        s.flush()
-        s.expire_all()  # the UPDATE bypassed the identity map
+        _update(s, field, value, seen_version, actor, reason)
         if path.startswith("document."):
             _refresh_summary(s, doc)
         s.refresh(field)
         return field
+
+
+def _update(s: Any, field: FieldValue, value: Any, seen_version: int, actor: Actor, reason: str) -> None:
+    """``UPDATE ... WHERE version = :seen`` and its revision, or :class:`FieldConflictError`."""
+    old = field.value
+    done = rowcount(s.execute(
+        update(FieldValue)
+        .where(FieldValue.id == field.id, FieldValue.version == seen_version)
+        .values(value=value, version=seen_version + 1, reviewed=True, removed=False,
+                has_suggestion=False, suggestion=None, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ))
+    if done != 1:
+        raise _conflict(s, field)
+    s.add(Revision(field_id=field.id, document_id=field.document_id, version=seen_version + 1,
+                   kind="review", user_id=actor.id, username=actor.name, old_value=old,
+                   new_value=value, reason=reason, at=utcnow()))
+    s.flush()
+    s.expire_all()  # the UPDATE bypassed the identity map
+
+
+ALIGNMENT_NONE = "none"  # an alignment override meaning "implements no programme task"
+
+
+def alignment_path(task_key: str) -> str:
+    """The field of a reviewer's alignment override of the task with this key (issue 6)."""
+    return f"alignment[{task_key}]"
+
+
+def save_alignment(store: Store, document_id: int, task_key: str, ref_id: str | None, seen_version: int,
+                   actor: Actor, reason: str = "") -> FieldValue:
+    """Override a task's alignment: a programme task id, :data:`ALIGNMENT_NONE`, or None (automatic).
+
+    Stored as the field ``alignment[<task key>]`` with revisions and the same optimistic
+    locking as record fields (``seen_version`` 0: no override yet). The alignment is a reading
+    of the record, not part of it, so an approved record may still be re-aligned.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    path = alignment_path(task_key)
+    try:
+        with store.write() as s:
+            if s.get(Document, document_id) is None:
+                raise NotFoundError(f"không có văn bản số {document_id}")
+            field = s.scalar(select(FieldValue).where(FieldValue.document_id == document_id,
+                                                      FieldValue.path == path))
+            if field is None and seen_version == 0:
+                field = FieldValue(document_id=document_id, path=path, value=ref_id, machine_value=None,
+                                   version=1, reviewed=True, removed=False, has_suggestion=False,
+                                   updated_at=utcnow())
+                s.add(field)
+                s.flush()
+                _revision(s, field, 1, actor, None, ref_id, reason, "review")
+                return field
+            if field is None:
+                raise NotFoundError(f"không có trường {path}")
+            _update(s, field, ref_id, seen_version, actor, reason)
+            s.refresh(field)
+            return field
+    except IntegrityError:  # another reviewer created the override at the same moment
+        with store.read() as s:
+            raced = s.scalar(select(FieldValue).where(FieldValue.document_id == document_id,
+                                                      FieldValue.path == path))
+            assert raced is not None
+            raise _conflict(s, raced) from None
+
+
+def alignment_fields(store: Store) -> dict[int, dict[str, FieldValue]]:
+    """Every alignment override field, by document id and task key."""
+    out: dict[int, dict[str, FieldValue]] = {}
+    with store.read() as s:
+        for field in s.scalars(select(FieldValue).where(FieldValue.path.startswith("alignment["))):
+            out.setdefault(field.document_id, {})[field.path[len("alignment["):-1]] = field
+    return out
 
 
 def _conflict(s: Any, field: FieldValue) -> FieldConflictError:

@@ -51,9 +51,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _guards(app, settings)
     _error_pages(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    from extractor.web import routes_docs, routes_review, routes_users
+    from extractor.web import routes_compare, routes_docs, routes_drafts, routes_review, routes_users
 
-    for module in (routes_users, routes_docs, routes_review):
+    for module in (routes_users, routes_docs, routes_review, routes_compare, routes_drafts):
         app.include_router(module.router)
     return app
 

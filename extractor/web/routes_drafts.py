@@ -1,0 +1,76 @@
+"""Soạn dự thảo (issue 7): a Kế hoạch draft for a province from the store's reviewed records.
+
+The preview is ``render_preview_html`` (sandboxed templates, values escaped there); the .docx
+is ``draft()``'s own output. Only drafters (and admins) reach these pages.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
+
+from extractor.draft import draft, draft_context, render_preview_html, store_records
+from extractor.errors import DraftError
+from extractor.vietnamese import strip_diacritics
+from extractor.web.auth import require
+from extractor.web.render import render
+from extractor.web.routes_compare import programme_of
+
+router = APIRouter()
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _province(value: str) -> str:
+    return " ".join(value.split())[:100]
+
+
+def _context(request: Request, programme: str, province: str) -> dict[str, Any]:
+    from extractor.compare.reference import known_programmes
+
+    records = store_records(request.app.state.store, programme)
+    provinces = sorted({r.document.province for r in records if r.document.province})
+    out: dict[str, Any] = {"programme": programme, "programmes": known_programmes(), "province": province,
+                           "provinces": provinces, "records": records, "preview": None, "problem": None}
+    if province:
+        try:
+            context = draft_context(programme, province, records)
+            out["preview"] = Markup(render_preview_html(context, fragment=True))  # noqa: S704  escaped there
+        except DraftError as exc:
+            out["problem"] = exc.message
+    return out
+
+
+@router.get("/drafts")
+async def drafts_page(request: Request, programme: str = "", province: str = "") -> Response:
+    """Soạn dự thảo: choose programme and province, Xem trước, Tải về .docx."""
+    user = require(request, "draft")
+    context = await run_in_threadpool(_context, request, programme_of(programme), _province(province))
+    return render(request, "drafts.html", user=user, **context)
+
+
+def _docx(request: Request, programme: str, province: str) -> bytes:
+    records = store_records(request.app.state.store, programme)
+    with tempfile.TemporaryDirectory(prefix="kehoach-draft-") as tmp:
+        return draft(programme, province, records, Path(tmp) / "du-thao.docx").read_bytes()
+
+
+@router.get("/drafts/draft.docx")
+async def draft_docx(request: Request, programme: str = "", province: str = "") -> Response:
+    """The draft as .docx (Tải về .docx)."""
+    require(request, "draft")
+    province = _province(province)
+    if not province:
+        raise DraftError("Hãy chọn tỉnh để soạn dự thảo.")
+    body = await run_in_threadpool(_docx, request, programme_of(programme), province)
+    slug = "-".join(strip_diacritics(province).replace("đ", "d").replace("Đ", "D").split()) or "tinh"
+    ascii_name = "".join(c for c in f"du-thao-{slug}.docx" if c.isascii() and (c.isalnum() or c in "-."))
+    utf8_name = quote(f"Dự thảo kế hoạch {province}.docx")
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{utf8_name}"
+    return Response(body, media_type=DOCX, headers={"Content-Disposition": disposition})

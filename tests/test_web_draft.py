@@ -1,0 +1,99 @@
+# ruff: noqa: F811  (pytest fixtures imported from web_fixtures.helpers)
+"""Soạn dự thảo (issue 7): preview and .docx from the store's reviewed records, drafters only."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from test_web_compare import PASSWORD, ROLES, client, lang_son, stored, unrelated
+from web_fixtures.helpers import (  # noqa: F401
+    _cheap_password_hashing,
+    db_url,
+    pg_template,
+    pg_url,
+    settings,
+    small_record,
+    store,
+)
+
+from extractor.draft import draft_from_store
+from extractor.store import repo
+from extractor.store.users import create_user
+from extractor.web.app import create_app
+
+assert PASSWORD
+
+
+@pytest.fixture
+def app(settings, store):
+    for name, role in ROLES:
+        create_user(store, name, PASSWORD, role)
+    ids = {"son_la": stored(store, settings, "sl.pdf", small_record(), b"%PDF-1.4 son la"),
+           "lang_son": stored(store, settings, "ls.pdf", lang_son(), b"%PDF-1.4 lang son"),
+           "other": stored(store, settings, "thien-tai.pdf", unrelated(), b"%PDF-1.4 thien tai")}
+    application = create_app(settings)
+    application.state.ids = ids
+    yield application
+    application.state.store.dispose()
+
+
+URLS = ["/drafts", "/drafts?province=Hà%20Giang", "/drafts/draft.docx?province=Hà%20Giang"]
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_anonymous_is_sent_to_login(app, url):
+    r = TestClient(app).get(url, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+
+
+@pytest.mark.parametrize("user", ["cloe", "poli", "ron"])
+def test_only_drafters_draft(app, user):
+    c = client(app, user)
+    for url in URLS:
+        assert c.get(url, follow_redirects=False).status_code == 403
+    assert "Soạn dự thảo" not in c.get("/documents").text
+
+
+def test_drafter_previews_and_downloads(app):
+    c = client(app, "dana")
+    assert "Soạn dự thảo" in c.get("/documents").text
+    page = c.get("/drafts").text
+    assert "<h1>Soạn dự thảo</h1>" in page and "Xem trước" in page and 'value="Sơn La"' in page
+    assert "Tải về .docx" not in page  # nothing to download before a province is chosen
+    page = c.get("/drafts", params={"programme": "1687", "province": "Hà Giang"}).text
+    assert "Tải về .docx" in page and "Xem trước: Hà Giang" in page
+    assert 'class="draft-sheet"' in page and "kehoach-draft" in page and "HÀ GIANG" in page
+    assert "từ 2 kế hoạch" in page  # the unrelated plan is not a source
+    docx = c.get("/drafts/draft.docx", params={"programme": "1687", "province": "Hà Giang"})
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    assert "du-thao-Ha-Giang.docx" in docx.headers["content-disposition"]
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    assert "Hà Giang" in text
+
+
+def test_preview_uses_reviewed_values_and_escapes(app):
+    son_la, lang = app.state.ids["son_la"], app.state.ids["lang_son"]
+    actor = repo.Actor(None, "ron")
+    for doc in (son_la, lang):
+        repo.save_field(app.state.store, doc, "tasks[1].lead", ["Sở Tư pháp <i>x</i>"], 1, actor)
+    page = client(app, "dana").get("/drafts", params={"province": "Hà Giang"}).text
+    assert "Sở Tư pháp &lt;i&gt;x&lt;/i&gt;" in page and "<i>x</i>" not in page
+    province = client(app, "dana").get("/drafts", params={"province": "<script>x</script>"}).text
+    assert "<script>x</script>" not in province
+
+
+def test_docx_needs_a_province(app):
+    r = client(app, "dana").get("/drafts/draft.docx", params={"province": "  "})
+    assert r.status_code == 400 and "chọn tỉnh" in r.text
+
+
+def test_draft_from_store(app, settings, tmp_path, monkeypatch):
+    monkeypatch.setenv("KEHOACH_DATABASE_URL", settings.database_url)
+    out = draft_from_store(settings.data_dir, "1687", "Hà Giang", tmp_path / "du-thao.md")
+    text = out.read_text(encoding="utf-8")
+    assert "Hà Giang" in text and re.search(r"Sở Văn hóa, Thể thao và Du lịch", text)
