@@ -337,3 +337,23 @@ def test_corrections_jsonl(app, tmp_path):
     assert lines == [{"original": small_record()["document"]["provenance"]["title"]["original"],
                       "corrected": title}]
     assert client(app, "poli").get("/exports/corrections.jsonl").status_code == 403
+
+
+def test_reviewed_lead_stays_on_its_task_when_rerun_inserts_one_issue5(app, tmp_path):
+    doc_id = uploaded(app, tmp_path)
+    ron = client(app, "ron")
+    assert save(ron, doc_id, "tasks[2].lead", "Sở Văn hóa, Thể thao và Du lịch", 1).status_code == 303
+    r = ron.post(f"/documents/{doc_id}/reextract", data={"csrf": csrf_of(ron, f"/documents/{doc_id}")},
+                 follow_redirects=False)
+    assert r.status_code == 303
+    rerun = app.state.settings.model_copy(update={"extractor": "web_fixtures.fake_extract:extract_inserted"})
+    assert jobs.work(app.state.store, rerun, threading.Event(), once=True) == 1
+    page = ron.get(f"/documents/{doc_id}").text
+    legends = re.findall(r"<legend>(Nhiệm vụ[^<]*)</legend>", page)
+    assert legends == ["Nhiệm vụ 1", "Nhiệm vụ 1.1", "Nhiệm vụ 2"]
+    task2 = page[page.index("<legend>Nhiệm vụ 2</legend>"):]
+    assert "Sở Văn hóa, Thể thao và Du lịch" in task2[:task2.index("</fieldset>")]
+    exported = json.loads(ron.get(f"/documents/{doc_id}/export.json").text)
+    assert [(t["number"], t["lead"]) for t in exported["tasks"]] == [
+        ("1", ["Sở Văn hóa, Thể thao và Du lịch"]), ("1.1", ["Sở Nội vụ"]),
+        ("2", ["Sở Văn hóa, Thể thao và Du lịch"])]

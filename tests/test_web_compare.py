@@ -117,6 +117,7 @@ def test_policy_sees_report_of_implementing_records_only(app):
     page = c.get("/compare").text
     assert "<h1>So sánh kế hoạch</h1>" in page and 'id="bang-ma_tran_nhiem_vu"' in page
     assert 'id="bang-doi_chieu_nhiem_vu"' in page and "Ghép nhiệm vụ" in page and "Không tương ứng" in page
+    assert '<svg xmlns="http://www.w3.org/2000/svg" role="img" class="heatmap"' in page
     assert "sl.pdf" in page and "ls.pdf" in page and "thien-tai.pdf" not in page
     assert "Gia cố đê điều" not in page
     # Everything from records is escaped: in the report tables and in the override table.

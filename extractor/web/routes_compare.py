@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
+from extractor.compare import charts
 from extractor.compare import render as report_render
 from extractor.compare.align import TaskAlignment
 from extractor.compare.fromstore import store_report
@@ -65,7 +66,11 @@ def _context(request: Request, programme: str) -> dict[str, Any]:
     report, found = store_report(request.app.state.store, programme)
     reference = load(programme)
     tables = [Markup(report_render.table_html(t)) for t in report.tables] if found.plans else []  # noqa: S704
-    return {"programme": programme, "programmes": known_programmes(), "reference": reference,
+    titles = {t.id: t.title for t in reference.tasks}
+    heat = charts.heatmap([(rid, titles.get(rid, ""), counts) for rid, counts in report.heatmap],
+                          [p.name for p in report.provinces])
+    return {"heatmap": Markup(heat) if found.plans else None,  # noqa: S704  escaped in charts
+"programme": programme, "programmes": known_programmes(), "reference": reference,
             "report": report, "found": found, "tables": tables,
             "keys": [t.key for t in report.tables], "rows": _alignment_rows(report, found)}
 

@@ -14,6 +14,14 @@ def extract_small(path: Path) -> dict:
     return small_record()
 
 
+def extract_inserted(path: Path) -> dict:
+    """The small record as a better re-run reads it: a task 1.1 found between tasks 1 and 2 (issue 5)."""
+    record = small_record()
+    record["tasks"].insert(1, {"number": "1.1", "group": None, "title": "Bồi dưỡng nghiệp vụ thư viện",
+                               "lead": ["Sở Nội vụ"], "coordinators": [], "deadline": None, "provenance": {}})
+    return record
+
+
 def extract_big(path: Path) -> dict:
     """A 20-page-plan-sized record."""
     return big_record()
