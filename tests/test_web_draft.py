@@ -97,3 +97,32 @@ def test_draft_from_store(app, settings, tmp_path, monkeypatch):
     out = draft_from_store(settings.data_dir, "1687", "Hà Giang", tmp_path / "du-thao.md")
     text = out.read_text(encoding="utf-8")
     assert "Hà Giang" in text and re.search(r"Sở Văn hóa, Thể thao và Du lịch", text)
+
+
+def _post_template(c: TestClient, template: str, action: str = "preview", **extra):
+    page = c.get("/drafts", params={"province": "Hà Giang"}).text
+    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    data = {"csrf": token, "programme": "1687", "province": "Hà Giang", "template": template,
+            "action": action, **extra}
+    return c.post("/drafts", data=data, follow_redirects=False)
+
+
+def test_drafter_template_runs_in_the_sandbox(app):
+    c = client(app, "dana")
+    page = c.get("/drafts", params={"province": "Hà Giang"}).text
+    assert "Sửa mẫu văn bản" in page and "<textarea" in page and "{%" in page  # the built-in text to edit
+    ok = _post_template(c, "Dòng riêng của người soạn <b>đậm</b>")
+    assert ok.status_code == 200 and "Dòng riêng của người soạn &lt;b&gt;đậm&lt;/b&gt;" in ok.text
+    docx = _post_template(c, "Dòng riêng của người soạn", action="docx")
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    refused = _post_template(c, "{{ ''.__class__.__mro__[1].__subclasses__() }}")
+    assert refused.status_code == 200 and "Mẫu văn bản bị từ chối" in refused.text
+    assert "subclasses" not in refused.text.split("</textarea>")[-1]
+
+
+def test_template_form_needs_csrf_and_the_drafter_role(app):
+    c = client(app, "dana")
+    r = c.post("/drafts", data={"programme": "1687", "province": "Hà Giang", "template": "x"},
+               follow_redirects=False)
+    assert r.status_code == 403
+    assert _post_template(client(app, "poli"), "x").status_code == 403
