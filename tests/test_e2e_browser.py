@@ -1,5 +1,6 @@
 """End to end in real headless Chromium (issue 5): log in, upload a PDF, wait for the real
-extraction, correct a lead agency, reload, see the correction and its revision.
+extraction, correct a lead agency, reload, see the correction and its revision; then compare
+(issue 6) and override the task's alignment.
 
 Needs Debian's ``chromium`` and ``chromium-driver`` and pip ``selenium``; skipped without them
 (``KEHOACH_REQUIRE_BROWSER=1``, as in CI, makes their absence a failure).
@@ -147,3 +148,16 @@ def test_upload_review_correct_lead_agency(server, browser, tmp_path):
     text = history.text
     assert "Lịch sử chỉnh sửa" in text and "reviewer1" in text
     assert "Sở Văn hóa, Thể thao và Du lịch" in text and "thiếu cơ quan chủ trì" in text
+
+    # So sánh kế hoạch: the corrected record is compared, and the task's alignment overridden.
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(f"{server}/compare")
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "form.align")))
+    assert "So sánh kế hoạch" in browser.title and "heatmap" in browser.page_source
+    Select(browser.find_element(By.CSS_SELECTOR, "form.align select[name=ref]")).select_by_visible_text(
+        "Không tương ứng")
+    browser.find_element(By.CSS_SELECTOR, "form.align button[type=submit]").click()
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "p.flash.ok")))
+    assert "Đã lưu ghép nhiệm vụ" in browser.find_element(By.CSS_SELECTOR, "p.flash").text
+    assert "người duyệt" in browser.find_element(By.CSS_SELECTOR, "tr.doc-start").text
