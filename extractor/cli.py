@@ -190,23 +190,33 @@ def _store_keeper(data_dir: Path | None) -> Callable[[Path, dict[str, Any]], Non
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--db", "use_db", is_flag=True,
+              help="Compare the plans in the store (reviewed values win) instead of FILES.")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              envvar="KEHOACH_DATA_DIR", help="Data folder of the store (with --db).")
 @click.option("--programme", default="1687", show_default=True,
               help="Programme id (a file under extractor/data/programmes/) or a programme JSON path.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for report.html, report.xlsx and one CSV per table.")
 @_ocr_options
-def compare(files: tuple[Path, ...], programme: str, out_dir: Path, **flags: Any) -> None:
-    """Compare plans (source documents or record JSON files) against a national programme."""
-    from extractor.compare import compare as run_compare
-
+def compare(files: tuple[Path, ...], use_db: bool, data_dir: Path | None, programme: str, out_dir: Path,
+            **flags: Any) -> None:
+    """Compare plans (source documents or record JSON files, or --db) against a national programme."""
+    if bool(files) == use_db:
+        raise click.UsageError("give either FILES or --db")
     options = _make_options(**flags)
 
     def work(_: Path) -> None:
-        report = run_compare(list(files), out_dir, programme, options=options)
-        _err(f"kehoach: report of {len(files)} plan(s) written to {out_dir}/report.html")
-        del report
+        if use_db:
+            from extractor.compare.fromstore import compare_from_store
+
+            compare_from_store(data_dir, out_dir, programme)
+        else:
+            from extractor.compare import compare as run_compare
+
+            run_compare(list(files), out_dir, programme, options=options)
+        _err(f"kehoach: report written to {out_dir}/report.html")
 
     sys.exit(_run_batch([out_dir], work))
 
@@ -218,16 +228,27 @@ def compare(files: tuple[Path, ...], programme: str, out_dir: Path, **flags: Any
               help="Existing provincial plans (documents or record JSON) to harmonise; repeatable.")
 @click.option("--context", "context_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="YAML/JSON file overriding any context value.")
+@click.option("--db", "use_db", is_flag=True, help="Harmonise the plans in the store instead of --from.")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              envvar="KEHOACH_DATA_DIR", help="Data folder of the store (with --db).")
 @click.option("--template", default=None, help="Built-in template name or a drafter's template file.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Output file; the format follows the suffix (.docx, .md, .html, .pdf).")
 def draft(programme: str, province: str, inputs: tuple[Path, ...], context_file: Path | None,
-          template: str | None, out: Path) -> None:
+          use_db: bool, data_dir: Path | None, template: str | None, out: Path) -> None:
     """Generate a harmonised implementation-plan draft in the official format."""
-    from extractor.draft import draft as run_draft
+    if inputs and use_db:
+        raise click.UsageError("give either --from FILES or --db")
 
     def work(_: Path) -> None:
-        written = run_draft(programme, province, list(inputs), out, context_file, template)
+        if use_db:
+            from extractor.draft import draft_from_store
+
+            written = draft_from_store(data_dir, programme, province, out, context_file, template)
+        else:
+            from extractor.draft import draft as run_draft
+
+            written = run_draft(programme, province, list(inputs), out, context_file, template)
         _err(f"kehoach: draft written to {written}")
 
     sys.exit(_run_batch([out], work))
