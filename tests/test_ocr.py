@@ -36,8 +36,8 @@ def test_parse_tsv_groups_words_into_lines_with_boxes():
 
 def test_parse_tsv_makes_nfc_and_drops_speck_junk():
     decomposed = "Ke\u0302\u0301"  # "Kế" in NFD
-    raw = tsv(f"{decomposed} hoạch").decode() + "5\t1\t1\t1\t1\t3\t900\t100\t10\t10\t20.0\t__\n"
-    raw += "5\t1\t1\t1\t1\t4\t950\t100\t10\t10\t91.0\t-\n"
+    raw = tsv(f"{decomposed} hoạch").decode() + "5\t1\t1\t1\t1\t3\t250\t100\t10\t10\t20.0\t__\n"
+    raw += "5\t1\t1\t1\t1\t4\t300\t100\t10\t10\t91.0\t-\n"
     (line,) = tesseract.parse_tsv(raw)
     assert line.text == "Kế hoạch -"
 
@@ -105,6 +105,16 @@ def test_skew_angle_finds_a_rotation():
         page[y:y + 8, 100:700] = 0
     rotated = np.asarray(Image.fromarray(page).rotate(2.0, fillcolor=255))
     assert preprocess.skew_angle(rotated) == pytest.approx(-2.0, abs=0.5)
+
+
+def test_parse_tsv_splits_header_columns_and_mends_roman_headings():
+    # 001's mild scan: tesseract read both header columns as one line, and "III." as "IHI.".
+    raw = tsv("ỦY BAN NHÂN DÂN", "IHI. NHIỆM VỤ", "HI. MỤC TIÊU", "IHI. phần").decode()
+    raw += "5\t1\t1\t1\t1\t9\t1400\t100\t45\t30\t95.5\tCỘNG\n"
+    raw += "5\t1\t1\t1\t1\t10\t1450\t100\t45\t30\t95.5\tHÒA\n"
+    lines = tesseract.parse_tsv(raw, dpi=300)  # 30 pt = 125 px apart starts a new line
+    assert [line.text for line in lines] == ["ỦY BAN NHÂN DÂN", "CỘNG HÒA", "III. NHIỆM VỤ", "III. MỤC TIÊU",
+                                             "IHI. phần"]
 
 
 def test_issue2_adaptive_prep_leaves_clean_scans_alone_and_cleans_noisy_ones():
