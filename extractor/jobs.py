@@ -71,6 +71,26 @@ def enqueue(store: Store, document_id: int, rerun: bool = False) -> Job:
             return s.scalars(select(Job).where(Job.key == key)).one()
 
 
+def start_job(store: Store, document_id: int, worker: str) -> Job:
+    """A new run of the document's extraction, already claimed by ``worker`` (batch coordinator).
+
+    The row is what the web app shows; ``heartbeat``/``finish``/``fail`` fence it as usual.
+    """
+    with store.write() as s:
+        runs = s.scalar(select(func.count()).select_from(Job).where(Job.document_id == document_id)) or 0
+        doc = s.get(Document, document_id)
+        if doc is None:
+            raise NotFoundError(f"không có văn bản số {document_id}")
+        job = Job(key=f"{doc.sha256}:{runs}:batch", document_id=document_id, status="running",
+                  progress=5, message="đang xử lý", attempts=1, worker=worker, created_at=utcnow(),
+                  heartbeat_at=utcnow())
+        s.add(job)
+        if doc.status != "approved":
+            doc.status = "processing"
+        s.flush()
+        return job
+
+
 def jobs_by_id(store: Store, ids: list[int]) -> list[Job]:
     """Jobs with these ids, in id order."""
     with store.read() as s:
