@@ -85,7 +85,11 @@ def _pdfium_chars(page: Any) -> list[Box]:
             # pdfium adds spaces and line breaks of its own; pdfplumber splits on gaps only.
             if raw.FPDFText_IsGenerated(handle, index) == 1:
                 continue
-            text = chr(raw.FPDFText_GetUnicode(handle, index))
+            code = raw.FPDFText_GetUnicode(handle, index)
+            if 0xDC00 <= code < 0xE000 and chars and "\ud800" <= chars[-1][0] < "\udc00":
+                chars[-1] = (_utf16(chars[-1][0], code), *chars[-1][1:])  # second half of a pair
+                continue
+            text = chr(code) if code else "\ufffd"  # 0: a glyph without a Unicode mapping
             raw.FPDFText_GetLooseCharBox(handle, index, rect)
             raw.FPDFText_GetMatrix(handle, index, ctypes.byref(matrix))
             if matrix.b or matrix.c or matrix.a <= 0 or matrix.d <= 0:
@@ -95,9 +99,17 @@ def _pdfium_chars(page: Any) -> list[Box]:
             size = raw.FPDFText_GetFontSize(handle, index) * matrix.d
             bottom = height - rect.bottom
             chars.append((text, rect.left, bottom - size, rect.right, bottom))
-        return chars
+        # Halves of a pair left alone cannot be encoded (JSON, the database): replaced.
+        return [(_utf16(c[0]), *c[1:]) if "\ud800" <= c[0] < "\ue000" else c for c in chars]
     finally:
         textpage.close()
+
+
+def _utf16(high: str, low: int | None = None) -> str:
+    """Join a UTF-16 surrogate pair (pdfium gives code units); a lone half becomes U+FFFD."""
+    if low is None:
+        return "\ufffd"
+    return (high + chr(low)).encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def _words(chars: list[Box]) -> list[Box]:

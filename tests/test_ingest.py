@@ -193,3 +193,11 @@ def test_issue4_rotated_page_reads_through_pdfplumber(tmp_path):
         reference = textlayer.plumber_lines(plumber.pages[0])
     # pdfium's boxes ignore /Rotate, pdfplumber's do not: such a page keeps pdfplumber's reading.
     assert page.source == "text_layer" and page.lines == reference
+
+
+def test_pdfium_surrogate_pairs_join_and_lone_halves_are_replaced():
+    from extractor.textlayer import _utf16
+
+    # A lone surrogate cannot be written to JSON or the database.
+    assert _utf16("\ud83d", 0xDE00) == "\U0001f600"
+    assert _utf16("\ud83d") == "\ufffd"
