@@ -201,3 +201,25 @@ def test_pdfium_surrogate_pairs_join_and_lone_halves_are_replaced():
     # A lone surrogate cannot be written to JSON or the database.
     assert _utf16("\ud83d", 0xDE00) == "\U0001f600"
     assert _utf16("\ud83d") == "\ufffd"
+
+
+def test_text_layer_reads_hold_the_pdfium_lock(monkeypatch):
+    # The web app extracts in threads and pdfium is not thread-safe.
+    import threading
+
+    from extractor import textlayer
+    from extractor.ocr import sources
+
+    taken_elsewhere = []
+    read = textlayer.page_lines
+
+    def page_lines(page):
+        probe = threading.Thread(target=lambda: taken_elsewhere.append(
+            sources.PDFIUM_LOCK.acquire(blocking=False)))
+        probe.start()
+        probe.join()
+        return read(page)
+
+    monkeypatch.setattr(textlayer, "page_lines", page_lines)
+    doc = ingest(SAMPLES / "001-born-digital.pdf", Options(no_ocr=True))
+    assert len(doc.pages) == len(taken_elsewhere) and not any(taken_elsewhere)

@@ -8,7 +8,9 @@ render its own page and nothing holds a whole document in memory.
 from __future__ import annotations
 
 import logging
+import os
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +21,24 @@ from extractor import textlayer
 from extractor.errors import CorruptFileError, EmptyFileError, EncryptedPdfError, ImageTooLargeError
 from extractor.options import Options
 from extractor.quality import assess
-from schemas.document import Page, PageQuality
+from schemas.document import Line, Page, PageQuality
 
 log = logging.getLogger(__name__)
 
 LayerPage = tuple[int, Page | None, PageQuality | None]
+
+# pdfium is not thread-safe (no concurrent calls at all, even on different documents),
+# and the web app extracts in worker threads: every pdfium call here holds this lock.
+# A forked OCR worker gets a fresh one, never a copy held by some other thread.
+PDFIUM_LOCK = threading.RLock()
+
+
+def _fresh_lock() -> None:
+    global PDFIUM_LOCK
+    PDFIUM_LOCK = threading.RLock()
+
+
+os.register_at_fork(after_in_child=_fresh_lock)
 DEFAULT_IMAGE_DPI = 300  # what scanners default to when an image carries no dpi
 
 
@@ -44,15 +59,14 @@ class PdfSource:
         import pypdfium2 as pdfium
 
         try:
-            pdf = pdfium.PdfDocument(str(path), password=options.password)
+            with PDFIUM_LOCK:
+                pdf = pdfium.PdfDocument(str(path), password=options.password)
+                count = len(pdf)
+                pdf.close()
         except pdfium.PdfiumError as exc:
             if _pdf_has_no_pages(path):
                 raise EmptyFileError("the PDF has no pages; export or scan it again", path=str(path)) from exc
             raise _open_error(exc, path, options.password) from exc
-        try:
-            count = len(pdf)
-        finally:
-            pdf.close()
         if count == 0:
             raise EmptyFileError("the PDF has no pages; export or scan it again", path=str(path))
         return cls(path, options.password, options.dpi, options.max_pixels, count)
@@ -65,24 +79,24 @@ class PdfSource:
         """
         import pypdfium2 as pdfium
 
-        pdf = pdfium.PdfDocument(str(self.path), password=self.password)
+        with PDFIUM_LOCK:
+            pdf = pdfium.PdfDocument(str(self.path), password=self.password)
         try:
             for index in range(self.page_count):
-                page = pdf[index]
-                try:
-                    yield index, *self._layer_page(index, page, options)
-                finally:
-                    page.close()
+                with PDFIUM_LOCK:  # per page, never across a yield
+                    page = pdf[index]
+                    try:
+                        width, height = page.get_size()
+                        lines, image = self._read_layer(index, page)
+                    finally:
+                        page.close()
+                yield index, *self._layer_page(index, width, height, lines, image, options)
         finally:
-            pdf.close()
+            with PDFIUM_LOCK:
+                pdf.close()
 
-    def _layer_page(self, index: int, page, options: Options) -> tuple[Page | None, PageQuality]:
-        width, height = page.get_size()
-        try:
-            lines, image = self._read_layer(index, page)
-        except Exception as exc:
-            log.warning("%s page %d: text layer unreadable (%s)", self.path, index + 1, exc)
-            lines, image = [], True
+    def _layer_page(self, index: int, width: float, height: float, lines: list[Line], image: bool,
+                    options: Options) -> tuple[Page | None, PageQuality]:
         text = "\n".join(line.text for line in lines)
         quality, issues = assess(text, source="pdf", has_image=image, options=options, page=index + 1)
         if quality.decision == "ocr":
@@ -92,31 +106,36 @@ class PdfSource:
                         source="text_layer", quality=quality, lines=lines, issues=issues)
         return page_out, quality
 
-    def _read_layer(self, index: int, page) -> tuple[list, bool]:
-        if textlayer.fast_path_fits(page):
-            try:
-                return textlayer.page_lines(page), textlayer.has_image(page)
-            except textlayer.NotUpright:
-                pass
-        import pdfplumber
+    def _read_layer(self, index: int, page) -> tuple[list[Line], bool]:
+        try:
+            if textlayer.fast_path_fits(page):
+                try:
+                    return textlayer.page_lines(page), textlayer.has_image(page)
+                except textlayer.NotUpright:
+                    pass
+            import pdfplumber
 
-        with pdfplumber.open(self.path, password=self.password or "", pages=[index + 1]) as pdf:
-            plumber_page = pdf.pages[0]
-            return textlayer.plumber_lines(plumber_page), textlayer.plumber_has_image(plumber_page)
+            with pdfplumber.open(self.path, password=self.password or "", pages=[index + 1]) as pdf:
+                plumber_page = pdf.pages[0]
+                return textlayer.plumber_lines(plumber_page), textlayer.plumber_has_image(plumber_page)
+        except Exception as exc:
+            log.warning("%s page %d: text layer unreadable (%s)", self.path, index + 1, exc)
+            return [], True
 
     def render(self, index: int) -> tuple[Image.Image, int]:
         """One page as a grayscale image: the scan itself when the page is one, else rasterised."""
         import pypdfium2 as pdfium
 
-        pdf = pdfium.PdfDocument(str(self.path), password=self.password)
-        try:
-            page = pdf[index]
-            found = _scan_image(page, self.max_pixels)
-            if found is None:
-                found = self._rasterise(page)
-            page.close()
-        finally:
-            pdf.close()
+        with PDFIUM_LOCK:
+            pdf = pdfium.PdfDocument(str(self.path), password=self.password)
+            try:
+                page = pdf[index]
+                found = _scan_image(page, self.max_pixels)
+                if found is None:
+                    found = self._rasterise(page)
+                page.close()
+            finally:
+                pdf.close()
         return found
 
     def _rasterise(self, page) -> tuple[Image.Image, int]:
