@@ -1,0 +1,126 @@
+"""Issue 8: Celery runner on a real Redis; a worker SIGKILLed mid-unit loses nothing, duplicates nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from conftest import ROOT
+from extractor.options import Options
+from extractor.runners.base import RunnerSettings
+from extractor.runners.batch import run_batch
+from extractor.settings import load_settings
+from extractor.store import open_store
+from extractor.store.models import Document, Extraction, Job
+from test_runners import assert_same_as_one_process, make_batch, needs_tesseract
+
+SCRIPT = ROOT / "scripts" / "redis_test_server.sh"
+
+
+@pytest.fixture()
+def redis_url() -> Iterator[str]:
+    if shutil.which("redis-server") is None:
+        if os.environ.get("KEHOACH_REQUIRE_REDIS") == "1":
+            pytest.fail("KEHOACH_REQUIRE_REDIS=1 but redis-server is missing: apt-get install -y redis-server")
+        pytest.skip("redis-server is not installed (apt-get install -y redis-server); "
+                    "set KEHOACH_REQUIRE_REDIS=1 to make this a failure")
+    out = subprocess.run(["bash", str(SCRIPT), "start"], capture_output=True, text=True, check=True,
+                         timeout=30).stdout
+    env = dict(line.removeprefix("export ").split("=", 1) for line in out.splitlines())
+    try:
+        yield env["KEHOACH_TEST_REDIS_URL"]
+    finally:
+        subprocess.run(["bash", str(SCRIPT), "stop", env["REDISTEST_DIR"]], timeout=30, check=False)
+
+
+class Worker:
+    """``start_worker(1)`` in its own process group (so a SIGKILL takes the whole worker)."""
+
+    def __init__(self, name: str, env: dict[str, str], log: Path):
+        code = (f"from extractor.runners.celery_app import start_worker; "
+                f"start_worker(1, extra=['-n', '{name}@test', '--without-gossip', '--without-mingle'])")
+        self.name, self.log = f"{name}@test", log
+        self.proc = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT,
+                                     stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if b"ready." in self.log.read_bytes():
+                return
+            assert self.proc.poll() is None, self.log.read_text(errors="replace")
+            time.sleep(0.2)
+        raise AssertionError(f"worker {self.name} not ready: {self.log.read_text(errors='replace')}")
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait(10)
+
+
+def kill_mid_unit(url: str, workers: list[Worker], killed: threading.Event, stop: threading.Event) -> None:
+    """SIGKILL the first worker the result backend shows running an OCR page."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    names = {w.name: w for w in workers}
+    while not stop.is_set():
+        for key in client.scan_iter("celery-task-meta-ocr:*"):
+            meta = json.loads(client.get(key) or b"{}")
+            host = (meta.get("result") or {}).get("hostname") if meta.get("status") == "STARTED" else None
+            if host in names:
+                names[host].kill()
+                killed.set()
+                return
+        time.sleep(0.05)
+
+
+@needs_tesseract
+def test_worker_killed_mid_page_every_document_once(redis_url: str, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KEHOACH_DATABASE_URL", raising=False)
+    env = {**os.environ, "KEHOACH_BROKER_URL": redis_url, "KEHOACH_TASK_TIMEOUT_S": "60",
+           "KEHOACH_BROKER_VISIBILITY_S": "5"}
+    env.pop("KEHOACH_DATABASE_URL", None)
+    folder = make_batch(tmp_path / "in")
+    workers = [Worker(n, env, tmp_path / f"{n}.log") for n in ("a", "b")]
+    stop, killed = threading.Event(), threading.Event()
+    try:
+        for worker in workers:
+            worker.wait_ready()
+        killer = threading.Thread(target=kill_mid_unit, args=(redis_url, workers, killed, stop), daemon=True)
+        killer.start()
+        settings = RunnerSettings(broker_url=redis_url, task_timeout_s=60, broker_visibility_s=5)
+        from extractor.runners.celery_app import CeleryRunner
+
+        result = run_batch(folder, tmp_path / "out", tmp_path / "data", Options(jobs=1),
+                           runner=CeleryRunner(settings), settings=settings)
+    finally:
+        stop.set()
+        for worker in workers:
+            worker.kill()
+    assert killed.is_set(), "no worker was seen running an OCR page"
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    deliveries = {k: int(client.get(k) or 0) for k in client.scan_iter("kehoach:deliveries:*")}
+    assert 2 in deliveries.values(), f"the killed unit was not redelivered: {deliveries}"
+    assert_same_as_one_process(result, folder)
+    store = open_store(load_settings(tmp_path / "data"))
+    with store.read() as s:  # exactly once: one document, one extraction, one done job per good file
+        assert s.scalar(select(func.count()).select_from(Document)) == 4  # the broken PDF is kept too
+        assert s.scalar(select(func.count()).select_from(Extraction)) == 3
+        assert sorted(j.status for j in s.scalars(select(Job))) == ["done", "done", "done", "failed"]
