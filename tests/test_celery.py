@@ -14,16 +14,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
-
 from conftest import ROOT
+from sqlalchemy import func, select
+from test_runners import assert_same_as_one_process, make_batch, needs_tesseract
+
 from extractor.options import Options
 from extractor.runners.base import RunnerSettings
 from extractor.runners.batch import run_batch
 from extractor.settings import load_settings
 from extractor.store import open_store
 from extractor.store.models import Document, Extraction, Job
-from test_runners import assert_same_as_one_process, make_batch, needs_tesseract
 
 SCRIPT = ROOT / "scripts" / "redis_test_server.sh"
 
@@ -32,7 +32,8 @@ SCRIPT = ROOT / "scripts" / "redis_test_server.sh"
 def redis_url() -> Iterator[str]:
     if shutil.which("redis-server") is None:
         if os.environ.get("KEHOACH_REQUIRE_REDIS") == "1":
-            pytest.fail("KEHOACH_REQUIRE_REDIS=1 but redis-server is missing: apt-get install -y redis-server")
+            pytest.fail("KEHOACH_REQUIRE_REDIS=1 but redis-server is missing: "
+                        "apt-get install -y redis-server")
         pytest.skip("redis-server is not installed (apt-get install -y redis-server); "
                     "set KEHOACH_REQUIRE_REDIS=1 to make this a failure")
     out = subprocess.run(["bash", str(SCRIPT), "start"], capture_output=True, text=True, check=True,

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SAMPLES
+from ingest_helpers import pdf_pages
 from sqlalchemy import func, select
 
-from conftest import SAMPLES
 from extractor.jobs import extract_record
 from extractor.options import Options
 from extractor.runners.base import RunnerSettings, Unit
@@ -21,7 +22,6 @@ from extractor.runners.local import LocalRunner
 from extractor.settings import load_settings
 from extractor.store import open_store
 from extractor.store.models import Extraction, Job
-from ingest_helpers import pdf_pages
 
 needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed")
 
