@@ -80,6 +80,7 @@ def _pdfium_chars(page: Any) -> list[Box]:
         count = raw.FPDFText_CountChars(handle)
         height = page.get_height()
         rect, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
+        origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
         chars: list[Box] = []
         for index in range(count):
             # pdfium adds spaces and line breaks of its own; pdfplumber splits on gaps only.
@@ -94,11 +95,13 @@ def _pdfium_chars(page: Any) -> list[Box]:
             raw.FPDFText_GetMatrix(handle, index, ctypes.byref(matrix))
             if matrix.b or matrix.c or matrix.a <= 0 or matrix.d <= 0:
                 raise NotUpright
-            # pdfminer's glyph box: from baseline + descent up by the font size
-            # (pdfium's loose box goes up to the ascent, ~10 % taller).
+            raw.FPDFText_GetCharOrigin(handle, index, origin_x, origin_y)
+            # Top = baseline less the font size: the same for every glyph of a line whatever
+            # its font's descent. (A glyph's own box does not do: Word's Vietnamese
+            # fallback fonts put "ố" 4 pt off the "n" beside it and words broke apart.)
             size = raw.FPDFText_GetFontSize(handle, index) * matrix.d
-            bottom = height - rect.bottom
-            chars.append((text, rect.left, bottom - size, rect.right, bottom))
+            baseline = height - origin_y.value
+            chars.append((text, rect.left, baseline - size, rect.right, max(baseline, height - rect.bottom)))
         # Halves of a pair left alone cannot be encoded (JSON, the database): replaced.
         return [(_utf16(c[0]), *c[1:]) if "\ud800" <= c[0] < "\ue000" else c for c in chars]
     finally:
