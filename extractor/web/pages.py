@@ -7,17 +7,16 @@ points is taken to be in OCR pixels.
 
 from __future__ import annotations
 
-import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from extractor.fsutil import atomic_write_bytes
+from extractor.ocr import sources
 from extractor.store.originals import original_path
 
 RENDER_SCALE = 1.5  # 108 dpi: legible on a laptop screen, ~150 KB a page
 OCR_DPI = 300
-_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=256)
@@ -26,7 +25,7 @@ def page_sizes(path: str, mime: str) -> tuple[tuple[float, float], ...]:
     if mime == "application/pdf":
         import pypdfium2 as pdfium
 
-        with _LOCK:  # pdfium is not thread-safe
+        with sources.PDFIUM_LOCK:  # pdfium is not thread-safe; one lock with ingest
             pdf = pdfium.PdfDocument(path)
             try:
                 return tuple(tuple(pdf[i].get_size()) for i in range(len(pdf)))  # type: ignore[misc]
@@ -61,7 +60,7 @@ def render_page(originals_dir: Path, cache_dir: Path, sha256: str, mime: str, nu
     if mime == "application/pdf":
         import pypdfium2 as pdfium
 
-        with _LOCK:
+        with sources.PDFIUM_LOCK:
             pdf = pdfium.PdfDocument(str(src))
             try:
                 image = pdf[number - 1].render(scale=RENDER_SCALE).to_pil()
