@@ -35,11 +35,27 @@ Extractor = Callable[[Path], dict[str, Any]]
 
 
 def extract_record(path: Path) -> dict[str, Any]:
-    """The one call into the extraction pipeline: file → record JSON (with provenance)."""
+    """The one call into the extraction pipeline: file → record JSON (with provenance).
+
+    With ``KEHOACH_BROKER_URL`` set, this thread coordinates and the document's pages are
+    OCR'd on the Celery workers (issue 8): same record, the job row and fencing unchanged.
+    """
     from extractor.options import Options
     from extractor.pipeline import extract
+    from extractor.runners.base import RunnerSettings
 
-    plan = extract(path, Options.model_validate({"jobs": 1, "progress": False}))
+    options = Options.model_validate({"jobs": 1, "progress": False})
+    runner_settings = RunnerSettings()
+    if runner_settings.broker_url:
+        from extractor.runners.batch import extract_one
+        from extractor.runners.celery_app import CeleryRunner
+
+        runner = CeleryRunner(runner_settings)
+        try:
+            return extract_one(path, options, runner, runner_settings)
+        finally:
+            runner.close()
+    plan = extract(path, options)
     return plan.model_dump(mode="json") if hasattr(plan, "model_dump") else dict(plan)
 
 

@@ -18,6 +18,7 @@ from conftest import ROOT
 from sqlalchemy import func, select
 from test_runners import assert_same_as_one_process, make_batch, needs_tesseract
 
+from extractor.jobs import extract_record
 from extractor.options import Options
 from extractor.runners.base import RunnerSettings
 from extractor.runners.batch import run_batch
@@ -109,6 +110,13 @@ def test_worker_killed_mid_page_every_document_once(redis_url: str, tmp_path: Pa
 
         result = run_batch(folder, tmp_path / "out", tmp_path / "data", Options(jobs=1),
                            runner=CeleryRunner(settings), settings=settings)
+        # The web app's jobs take the same path when the broker is set.
+        monkeypatch.setenv("KEHOACH_BROKER_URL", redis_url)
+        monkeypatch.setenv("KEHOACH_BROKER_VISIBILITY_S", "5")
+        text = folder / "a-003.txt"
+        on_celery = extract_record(text)
+        monkeypatch.delenv("KEHOACH_BROKER_URL")
+        assert on_celery == json.loads(result.outputs[str(text)].read_text(encoding="utf-8"))
     finally:
         stop.set()
         for worker in workers:

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extractor.errors import KehoachError
 from extractor.fsutil import atomic_write_text
 from extractor.options import Options
-from extractor.runners import units
 from extractor.runners.base import Done, Runner, RunnerSettings, Unit, get_runner
 from extractor.runners.progress import BatchProgress
 
@@ -72,19 +72,40 @@ def run_batch(folder: str | Path, out_dir: str | Path, data_dir: str | Path | No
             runner.close()
 
 
+class UnitFailed(KehoachError):
+    """A document failed on a runner; code and message as the unit reported them."""
+
+    def __init__(self, reason: str):
+        code, _, message = reason.partition("] ")
+        super().__init__(message or reason)
+        self.code = code.lstrip("[") if message else "E999"
+
+
+def extract_one(path: Path, options: Options, runner: Runner,
+                settings: RunnerSettings | None = None) -> dict[str, Any]:
+    """One document's record through ``runner`` (its OCR pages spread over the workers)."""
+    batch = _Batch([Path(path)], None, None, options, runner, settings or RunnerSettings())
+    result = batch.run()
+    if result.failed:
+        raise UnitFailed(next(iter(result.failed.values())))
+    return batch.records[str(path)]
+
+
 class _Batch:
-    def __init__(self, files: list[Path], out_dir: Path, data_dir: str | Path | None, options: Options,
+    def __init__(self, files: list[Path], out_dir: Path | None, data_dir: str | Path | None, options: Options,
                  runner: Runner, settings: RunnerSettings):
         self.docs = {str(p): _Doc(p) for p in files}
         self.out_dir, self.runner, self.settings = out_dir, runner, settings
         self.opts = options.model_copy(update={"jobs": 1, "progress": False}).model_dump(mode="json")
         self.result = BatchResult()
+        self.records: dict[str, dict[str, Any]] = {}  # without out_dir (one document, web jobs)
         self.progress = BatchProgress(len(files), enabled=options.progress)
         self.jobs = _JobRows(data_dir) if data_dir is not None else None
 
     def run(self) -> BatchResult:
         start = time.monotonic()
-        self.out_dir.mkdir(parents=True, exist_ok=True)
+        if self.out_dir is not None:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
         with self.progress:
             for key, doc in self.docs.items():
                 if self.jobs:
@@ -142,8 +163,12 @@ class _Batch:
             "ocr_pages": [doc.pages[i] for i in sorted(doc.pages)]}))
 
     def _finish(self, key: str, doc: _Doc, record: dict[str, Any]) -> None:
-        out = self.out_dir / f"{doc.path.stem}.json"
-        atomic_write_text(out, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        if self.out_dir is None:
+            out = doc.path
+            self.records[key] = record
+        else:
+            out = self.out_dir / f"{doc.path.stem}.json"
+            atomic_write_text(out, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
         if self.jobs and doc.job is not None:
             self.jobs.finish(doc.job, record)
         assert doc.plan is not None
