@@ -27,7 +27,11 @@ def make_app(settings: RunnerSettings | None = None) -> Celery:
     """A Celery app configured from ``KEHOACH_`` settings (no broker: memory, for imports only)."""
     settings = settings or RunnerSettings()
     broker = settings.broker_url or "memory://"
-    transport = {"visibility_timeout": settings.visibility_timeout_s}
+    visibility = settings.visibility_timeout_s
+    # kombu sweeps for abandoned units every interval × throttle s (default 100 s): once per
+    # interval is a cheap ZRANGEBYSCORE, and it bounds redelivery at visibility + interval.
+    transport = {"visibility_timeout": visibility, "unacked_restore_throttle": 1,
+                 "unacked_restore_interval": int(min(10, max(1, visibility // 5)))}
     app = Celery("kehoach", broker=broker, backend=settings.result_url or settings.broker_url or "cache+memory://")
     app.conf.update(
         task_acks_late=True, task_reject_on_worker_lost=True, task_acks_on_failure_or_timeout=True,
