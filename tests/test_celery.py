@@ -20,7 +20,7 @@ from test_runners import assert_same_as_one_process, make_batch, needs_tesseract
 
 from extractor.jobs import extract_record
 from extractor.options import Options
-from extractor.runners.base import Done, RunnerSettings
+from extractor.runners.base import Done, RunnerSettings, Unit
 from extractor.runners.batch import run_batch
 from extractor.settings import load_settings
 from extractor.store import open_store
@@ -52,9 +52,10 @@ def redis_url() -> Iterator[str]:
 class Worker:
     """``start_worker(1)`` in its own process group (so a SIGKILL takes the whole worker)."""
 
-    def __init__(self, name: str, env: dict[str, str], log: Path):
+    def __init__(self, name: str, env: dict[str, str], log: Path, concurrency: int = 1):
         code = (f"from extractor.runners.celery_app import start_worker; "
-                f"start_worker(1, extra=['-n', '{name}@test', '--without-gossip', '--without-mingle'])")
+                f"start_worker({concurrency}, "
+                f"extra=['-n', '{name}@test', '--without-gossip', '--without-mingle'])")
         self.name, self.log = f"{name}@test", log
         self.proc = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT,
                                      stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
@@ -146,3 +147,36 @@ def test_worker_killed_mid_page_every_document_once(redis_url: str, tmp_path: Pa
         assert s.scalar(select(func.count()).select_from(Document)) == 4  # the broken PDF is kept too
         assert s.scalar(select(func.count()).select_from(Extraction)) == 3
         assert sorted(j.status for j in s.scalars(select(Job))) == ["done", "done", "done", "failed"]
+
+
+class HangRunner(Bounded):
+    """The poisoned file's planning replaced by a unit that never ends."""
+
+    def __init__(self, settings: RunnerSettings, poison: str):
+        super().__init__(settings, 120)
+        self.poison, self.tries = poison, 0
+
+    def submit(self, unit: Unit) -> None:
+        if unit.kwargs.get("path") == self.poison:
+            self.tries += 1
+            unit = Unit(unit.key, "test_runners:hang", unit.kwargs, unit.attempt)
+        super().submit(unit)
+
+
+def test_unit_timing_out_every_time_fails_bounded_rest_done(redis_url: str, tmp_path: Path) -> None:
+    env = {**os.environ, "KEHOACH_BROKER_URL": redis_url, "KEHOACH_TASK_TIMEOUT_S": "10",
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "tests"), os.environ.get("PYTHONPATH", "")])}
+    folder = make_batch(tmp_path / "in", scan=False)
+    poison = folder / "p-hangs.txt"
+    poison.write_text("Kế hoạch\n", encoding="utf-8")
+    worker = Worker("t", env, tmp_path / "t.log", concurrency=2)
+    settings = RunnerSettings(broker_url=redis_url, task_timeout_s=10, max_attempts=2)
+    runner = HangRunner(settings, str(poison))
+    try:
+        worker.wait_ready()
+        result = run_batch(folder, tmp_path / "out", None, Options(jobs=1), runner=runner, settings=settings)
+    finally:
+        worker.kill()
+    assert runner.tries == 2
+    assert "TimeLimitExceeded" in result.failed[str(poison)]
+    assert set(result.outputs) == {str(folder / "a-003.txt"), str(folder / "b-004.txt")}

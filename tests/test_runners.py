@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,11 @@ def assert_same_as_one_process(result: Any, folder: Path) -> None:
 def crash(**_: Any) -> None:
     """A poisoned unit: the worker process dies (as on a segfault) every time it runs it."""
     os.kill(os.getpid(), signal.SIGKILL)
+
+
+def hang(**_: Any) -> None:
+    """A poisoned unit that never finishes (caught only by the runner's time limit)."""
+    time.sleep(3600)
 
 
 class PoisonRunner(LocalRunner):

@@ -36,7 +36,7 @@ def make_app(settings: RunnerSettings | None = None) -> Celery:
     app.conf.update(
         task_acks_late=True, task_reject_on_worker_lost=True, task_acks_on_failure_or_timeout=True,
         worker_prefetch_multiplier=1, task_track_started=True,
-        task_time_limit=settings.task_timeout_s, task_soft_time_limit=max(1.0, settings.task_timeout_s - 5),
+        task_time_limit=settings.task_timeout_s, task_soft_time_limit=0.9 * settings.task_timeout_s,
         broker_transport_options=transport, result_backend_transport_options=transport,
         task_serializer="json", result_serializer="json", accept_content=["json"],
         result_expires=7 * 24 * 3600, broker_connection_retry_on_startup=True,
@@ -47,13 +47,13 @@ def make_app(settings: RunnerSettings | None = None) -> Celery:
 
 def _run_unit(task: Any, name: str, kwargs: dict[str, Any], max_attempts: int) -> dict[str, Any]:
     from extractor.errors import KehoachError
-    from extractor.runners.local import FUNCTIONS
+    from extractor.runners.local import call
 
     if _deliveries(task) > max_attempts:
         return {"error": f"[E998] bộ xử lý dừng đột ngột {max_attempts} lần khi đang đọc tệp này",
                 "retry": False}
     try:
-        return {"result": FUNCTIONS[name](**kwargs)}
+        return {"result": call(name, kwargs)}
     except KehoachError as exc:  # the same input fails the same way: no retry
         return {"error": f"[{exc.code}] {exc.message}", "retry": False}
 

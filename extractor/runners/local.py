@@ -14,7 +14,8 @@ from extractor.runners.base import Done, Unit
 FUNCTIONS = {"plan": units.plan, "ocr_page": units.ocr_page, "assemble": units.assemble}
 
 
-def _call(name: str, kwargs: dict[str, Any]) -> Any:
+def call(name: str, kwargs: dict[str, Any]) -> Any:
+    """Run the unit function ``name`` (or a ``module:function``) on ``kwargs``."""
     if name in FUNCTIONS:
         return FUNCTIONS[name](**kwargs)
     from extractor.jobs import load_extractor  # ``module:function`` (tests inject faults)
@@ -47,10 +48,10 @@ class LocalRunner:
     def submit(self, unit: Unit) -> None:
         """Queue one unit."""
         try:
-            future = self.pool.submit(_call, unit.name, unit.kwargs)
+            future = self.pool.submit(call, unit.name, unit.kwargs)
         except BrokenProcessPool:
             self._renew()
-            future = self.pool.submit(_call, unit.name, unit.kwargs)
+            future = self.pool.submit(call, unit.name, unit.kwargs)
         self.pending[future] = unit
         self.owner[future] = self.pool
 
@@ -86,7 +87,7 @@ class LocalRunner:
         if self.quarantine is None:
             self.quarantine = self._new_pool(1)
         unit = self.suspects.popleft()
-        self.isolated = (self.quarantine.submit(_call, unit.name, unit.kwargs), unit)
+        self.isolated = (self.quarantine.submit(call, unit.name, unit.kwargs), unit)
 
     def _renew(self) -> None:
         # Units still queued in the broken pool failed with it: they are suspects too.
