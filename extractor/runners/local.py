@@ -5,13 +5,15 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from extractor.runners import units
 from extractor.runners.base import Done, Unit
 
-FUNCTIONS = {"plan": units.plan, "ocr_page": units.ocr_page, "assemble": units.assemble}
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "plan": units.plan, "ocr_page": units.ocr_page, "assemble": units.assemble}
 
 
 def call(name: str, kwargs: dict[str, Any]) -> Any:
@@ -20,7 +22,8 @@ def call(name: str, kwargs: dict[str, Any]) -> Any:
         return FUNCTIONS[name](**kwargs)
     from extractor.jobs import load_extractor  # ``module:function`` (tests inject faults)
 
-    return load_extractor(name)(**kwargs)
+    function: Callable[..., Any] = load_extractor(name)
+    return function(**kwargs)
 
 
 class LocalRunner:
