@@ -20,6 +20,7 @@ from extractor.options import Options
 from extractor.runners.base import RunnerSettings, Unit
 from extractor.runners.batch import run_batch
 from extractor.runners.local import LocalRunner
+from extractor.runners.progress import BatchProgress
 from extractor.settings import load_settings
 from extractor.store import open_store
 from extractor.store.models import Extraction, Job
@@ -122,3 +123,15 @@ def _drain(runner: LocalRunner, n: int, rounds: int = 120) -> list[Any]:
         if len(out) >= n:
             return out
     raise AssertionError("runner returned nothing in 60 s")
+
+
+def test_batch_progress_counts_rate_and_eta() -> None:
+    progress = BatchProgress(3, enabled=False)
+    progress.start -= 60  # one minute in
+    progress.add_pages(10, done=4)
+    progress.page()
+    progress.document(ok=True)
+    progress.document(ok=False, name="x.pdf", message="[E102] hỏng")
+    line = progress.summary()
+    assert "xong 1, lỗi 1, còn 1 văn bản" in line
+    assert "5/10 trang" in line and "5.0 trang/phút" in line and "còn ~60 giây" in line
