@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -133,7 +134,10 @@ def restore(file: Any, tokens: bool) -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--batch", "batch_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Extract every file of this folder, page by page over the worker pool "
+                   "(Celery workers when KEHOACH_BROKER_URL is set); needs --out.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the record of the (single) FILE here.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -144,15 +148,21 @@ def restore(file: Any, tokens: bool) -> None:
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               envvar="KEHOACH_DATA_DIR", help="Data folder of the store (with --db).")
 @_ocr_options
-def extract(files: tuple[Path, ...], json_out: Path | None, out_dir: Path | None, use_db: bool,
-            data_dir: Path | None, **flags: Any) -> None:
+def extract(files: tuple[Path, ...], batch_dir: Path | None, json_out: Path | None, out_dir: Path | None,
+            use_db: bool, data_dir: Path | None, **flags: Any) -> None:
     """Extract the plan record (header, targets, budget, tasks ...) of FILES."""
     from extractor.pipeline import extract as run_extract
     from extractor.summary import print_summary
 
     if json_out and len(files) > 1:
         raise click.UsageError("--json takes one FILE; use --out DIR for several")
+    if bool(files) == bool(batch_dir):
+        raise click.UsageError("give FILES or --batch DIR")
     options = _make_options(**flags)
+    if batch_dir:
+        if not out_dir:
+            raise click.UsageError("--batch needs --out DIR")
+        sys.exit(_extract_batch(batch_dir, out_dir, use_db, data_dir, options))
     keep = _store_keeper(data_dir) if use_db else None
 
     def work(path: Path) -> None:
@@ -170,6 +180,20 @@ def extract(files: tuple[Path, ...], json_out: Path | None, out_dir: Path | None
             print_summary(plan)
 
     sys.exit(_run_batch(files, work))
+
+
+def _extract_batch(folder: Path, out_dir: Path, use_db: bool, data_dir: Path | None,
+                   options: Options) -> int:
+    from extractor.runners.batch import run_batch
+    from extractor.settings import load_settings
+
+    store_dir = load_settings(data_dir).data_dir if use_db else None
+    result = run_batch(folder, out_dir, store_dir, options)
+    for name, message in sorted(result.failed.items()):
+        _err(f"kehoach: {folder / name}: {message}")
+    _err(f"kehoach: {len(result.outputs)} record(s) in {out_dir}, {len(result.failed)} failed; "
+         f"{result.pages} page(s) in {result.seconds:.1f} s ({result.pages_per_minute:.1f} pages/min)")
+    return int(ExitCode.PARTIAL if result.failed else ExitCode.OK)
 
 
 def _store_keeper(data_dir: Path | None) -> Callable[[Path, dict[str, Any]], None]:
@@ -317,6 +341,21 @@ def watch(inbox: Path, data_dir: Path | None) -> None:
     from extractor.web.commands import watch as run_watch
 
     run_watch(inbox, data_dir)
+
+
+@main.command()
+@click.option("--concurrency", "-c", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: all cores).")
+@_DATA_DIR
+def worker(concurrency: int | None, data_dir: Path | None) -> None:
+    """Start a Celery worker for OCR and extraction tasks (needs KEHOACH_BROKER_URL=redis://...)."""
+    from extractor.runners.celery_app import start_worker
+
+    try:
+        start_worker(concurrency or os.cpu_count() or 1, data_dir)
+    except KehoachError as exc:
+        _err(f"kehoach: {exc.one_line()}")
+        sys.exit(int(exc.exit_code))
 
 
 @main.command()

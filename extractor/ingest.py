@@ -1,13 +1,13 @@
 """Open a file, sniff its real type, hash it and turn it into pages of text.
 
-PDF pages keep a good text layer (pypdfium2, grouped as pdfplumber groups words;
-see :mod:`extractor.textlayer`) and are rasterised one at a time (pypdfium2) for OCR where the layer is missing or garbage; images (PNG, JPEG,
-multi-page TIFF) are OCR'd frame by frame; plain UTF-8 text is split on form
-feeds, a .docx on hard page breaks. OCR pages run in a process pool of
-``options.jobs`` workers, each of which opens the file and renders only its own
-page, so memory stays flat however long the document is. Whole-file failures raise the named errors of
-:mod:`extractor.errors`; a page that fails becomes ``Page(source="failed")`` with
-an Issue.
+PDF pages keep a good text layer (pypdfium2, grouped as pdfplumber groups words; see
+:mod:`extractor.textlayer`) and are rasterised one at a time (pypdfium2) for OCR where the
+layer is missing or garbage; images (PNG, JPEG, multi-page TIFF) are OCR'd frame by frame;
+plain UTF-8 text is split on form feeds, a .docx on hard page breaks. OCR pages run in a
+process pool of ``options.jobs`` workers, each of which opens the file and renders only its
+own page, so memory stays flat however long the document is. Whole-file failures raise the
+named errors of :mod:`extractor.errors`; a page that fails becomes ``Page(source="failed")``
+with an Issue.
 """
 
 from __future__ import annotations

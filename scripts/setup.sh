@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 
 APT_PKGS=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-script-latn tesseract-ocr-script-viet
           poppler-utils fonts-liberation2 fonts-noto-core)
-# The test suite also drives real engines: PostgreSQL, Chromium, LibreOffice.
-DEV_APT_PKGS=(postgresql chromium chromium-driver libreoffice-writer-nogui fonts-dejavu-core)
+# The test suite also drives real engines: PostgreSQL, Redis, Chromium, LibreOffice.
+DEV_APT_PKGS=(postgresql redis-server chromium chromium-driver libreoffice-writer-nogui fonts-dejavu-core)
 [ "${1:-}" = "--dev" ] && APT_PKGS+=("${DEV_APT_PKGS[@]}")
 missing=()
 for p in "${APT_PKGS[@]}"; do

@@ -53,3 +53,16 @@ def test_bad_file_in_a_batch_gets_one_line_and_the_rest_completes(tmp_path):
     errors = [ln for ln in result.output.splitlines() if ln.startswith("kehoach: ") and "broken.pdf" in ln]
     assert len(errors) == 1 and "[E10" in errors[0]
     assert (out / "001.json").exists() and not (out / "broken.json").exists()
+
+
+def test_batch_folder_extracts_every_file_and_reports_the_bad_one(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "001.txt").write_bytes((TEXT / "001.txt").read_bytes())
+    (inbox / "bad.pdf").write_bytes(b"not a pdf at all \x00\x01")
+    out = tmp_path / "records"
+    result = CliRunner().invoke(main, ["extract", "--batch", str(inbox), "--out", str(out), "--jobs", "1"])
+    assert result.exit_code == 1, result.output
+    assert "bad.pdf" in result.output and "1 failed" in result.output
+    record = json.loads((out / "001.json").read_text(encoding="utf-8"))
+    assert record["document"]["issuer"] == "Ủy ban nhân dân tỉnh Lạng Sơn"
