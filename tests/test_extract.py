@@ -382,3 +382,23 @@ def test_reporting_due_dates_from_deadline_spans():
     (item,) = extract_plan(doc_from_text(text)).reporting
     assert (item.when, item.month_day, item.recurring, item.to) == (
         "chậm nhất ngày 20 tháng 6 hằng năm", "06-20", "yearly", "Sở Nội vụ")
+
+
+HEADER = """UBND TỈNH LAI CHÂU CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+SỞ Y TẾ Độc lập - Tự do - Hạnh phúc
+{number_line} Lai Châu, ngày 01 tháng 02 năm 2023
+KẾ HOẠCH
+Triển khai công tác y tế cơ sở năm 2023
+"""
+
+
+@pytest.mark.parametrize(("number_line", "number"), [
+    ("Số: . /KH-SYT", "/KH-SYT"),  # a scan's speck in the blank left for the number
+    ("Số: 15 /KH-SYT", "15/KH-SYT"),
+    ("Số: 12/2023/QĐ-SYT", "12/2023/QĐ-SYT"),  # decisions carry the year
+])
+def test_header_number_with_scan_specks_and_years(number_line, number):
+    plan = extract_plan(doc_from_text(HEADER.format(number_line=number_line)))
+    assert plan.document.number == number
+    assert plan.document.place == "Lai Châu"
+    assert plan.document.issued_date == "2023-02-01"

@@ -21,8 +21,12 @@ _TYPE_KEYS = tuple((strip_diacritics(t).upper(), t) for t in _DOC_TYPES)
 _MOTTO = re.compile(r"C[O0]NG H[O0]A|D[O0]C L[A4]P|DOC LAP")
 _BASIS = re.compile(r"^(CAN CU|THUC HIEN|THEO DE NGHI|XET DE NGHI|THEO CHI DAO)")
 # "Số: 166 /KH-UBND", OCR'd as "S6:" / "Sé:"; the digits may be blank ("Số: /KH-UBND").
-_NUMBER = re.compile(r"(?<![^\W\d_])[Ss][oOôÔốỐ0eéÉ6]\s*[:;]?\s*(\w*)\s*/\s*"
+# A scan's specks (". ,") may sit in the blank left for the number.
+# Decisions carry the year: "Số: 12/2025/QĐ-UBND".
+_NUMBER = re.compile(r"(?<![^\W\d_])[Ss][oOôÔốỐ0eéÉ6]\s*[:;]?[\s.,'`’]*(\w*)[\s.,'`’]*/\s*"
+                     r"(?:((?:19|20)\d\d)\s*/\s*)?"
                      r"([A-ZĐ][A-ZĐa-z0-9]*(?:\s?-\s?[A-ZĐ][A-ZĐa-z0-9&]*)*)")
+_CODE_PREFIX = re.compile(r"^\s*[A-ZĐ0-9&]+(?:-[A-ZĐ0-9&]+)+\s+")
 _PLACE_DATE = re.compile(r"([^,;:/\d]{2,40}),\s*NGAY\b.*\bTHANG\b.*\bNAM\b")
 _TITLE_WORDS = re.compile(r"(PHO )?(CHU TICH|GIAM DOC|TRUONG BAN|TRUONG PHONG|CHANH VAN PHONG|BI THU)"
                           r"( THUONG TRUC)?")
@@ -45,8 +49,9 @@ def _header_lines(layout: Layout) -> list[SrcLine]:
 def _number(lines: list[SrcLine]) -> tuple[str | None, SrcLine | None, int]:
     for line in lines:
         if m := _NUMBER.search(line.text):
-            code = references.canonical_code(m.group(2))
-            return f"{m.group(1)}/{code}", line, m.end()
+            code = references.canonical_code(m.group(3))
+            year = f"{m.group(2)}/" if m.group(2) else ""
+            return f"{m.group(1)}/{year}{code}", line, m.end()
     return None, None, 0
 
 
@@ -56,7 +61,8 @@ def _place_date(lines: list[SrcLine], number_line: SrcLine | None, number_end: i
         text = line.text[number_end:] if line is number_line else line.text
         m = _PLACE_DATE.search(_key(text))
         if m:
-            place = text[m.start(1):m.end(1)].strip(" .-")
+            # a document code the number pattern missed ("KH-SVHTTDL Lai Châu") is not the place
+            place = _CODE_PREFIX.sub("", text[m.start(1):m.end(1)]).strip(" .-")
             return place or None, dates.issued_date(text[m.end(1):]), line
     for line in lines:  # appendix: "(Kèm theo Kế hoạch số 242/KH-UBND ngày 19/9/2025 của ...)"
         if "KEM THEO" in _key(line.text):
