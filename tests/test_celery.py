@@ -106,12 +106,26 @@ class Bounded(CeleryRunner):
         return super().poll(timeout)
 
 
+class SlowOcr(Bounded):
+    """OCR units run through :func:`test_runners.slow_ocr_page`, so a kill lands mid-unit, never after."""
+
+    def submit(self, unit: Unit) -> None:
+        if unit.name != "ocr_page":
+            super().submit(unit)
+            return
+        task_id = f"{unit.key}#{unit.attempt}"
+        result = self.app.send_task("kehoach.unit", task_id=task_id, args=[
+            "test_runners:slow_ocr_page", unit.kwargs, self.settings.max_attempts])
+        self.pending[task_id] = (result, unit)  # the batch sees the real unit come back
+
+
 @needs_tesseract
 def test_worker_killed_mid_page_every_document_once(redis_url: str, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KEHOACH_DATABASE_URL", raising=False)
     env = {**os.environ, "KEHOACH_BROKER_URL": redis_url, "KEHOACH_TASK_TIMEOUT_S": "60",
-           "KEHOACH_BROKER_VISIBILITY_S": "5"}
+           "KEHOACH_BROKER_VISIBILITY_S": "5",
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "tests"), os.environ.get("PYTHONPATH", "")])}
     env.pop("KEHOACH_DATABASE_URL", None)
     folder = make_batch(tmp_path / "in")
     workers = [Worker(n, env, tmp_path / f"{n}.log") for n in ("a", "b")]
@@ -123,7 +137,7 @@ def test_worker_killed_mid_page_every_document_once(redis_url: str, tmp_path: Pa
         killer.start()
         settings = RunnerSettings(broker_url=redis_url, task_timeout_s=60, broker_visibility_s=5)
         result = run_batch(folder, tmp_path / "out", tmp_path / "data", Options(jobs=1),
-                           runner=Bounded(settings, 300), settings=settings)
+                           runner=SlowOcr(settings, 300), settings=settings)
         # The web app's jobs take the same path when the broker is set.
         monkeypatch.setenv("KEHOACH_BROKER_URL", redis_url)
         monkeypatch.setenv("KEHOACH_BROKER_VISIBILITY_S", "5")

@@ -53,6 +53,14 @@ def crash(**_: Any) -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
+def slow_ocr_page(**kwargs: Any) -> Any:
+    """The real OCR unit, after a pause long enough for a test to kill its worker mid-unit."""
+    from extractor.runners.units import ocr_page
+
+    time.sleep(3)
+    return ocr_page(**kwargs)
+
+
 def hang(**_: Any) -> None:
     """A poisoned unit that never finishes (caught only by the runner's time limit)."""
     time.sleep(3600)
