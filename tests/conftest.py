@@ -9,6 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
+# Store and web fixtures (databases, settings, users) for every test module that asks for them.
+pytest_plugins = ("web_fixtures.helpers", "web_fixtures.plans")
 # ../shared/ sits beside checkouts used for development and CI, never beside a user's install.
 SHARED = Path(os.environ.get("KEHOACH_SHARED", ROOT.parent / "shared"))
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from web_fixtures.helpers)
 """Store: migrations, originals, extraction runs, revisions, optimistic locking, jobs (issue 5)."""
 
 from __future__ import annotations
@@ -10,15 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from web_fixtures.helpers import (  # noqa: F401
-    _cheap_password_hashing,
-    db_url,
-    pg_template,
-    pg_url,
-    settings,
-    small_record,
-    store,
-)
+from web_fixtures.helpers import small_record
 
 from extractor import jobs
 from extractor.errors import FieldConflictError, LockedError, UploadRejectedError

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from web_fixtures.helpers)
 """Crash test (issue 5): kill the worker mid-job, restart, the job completes once, nothing half-written."""
 
 from __future__ import annotations
@@ -11,15 +10,7 @@ import time
 from pathlib import Path
 
 from sqlalchemy import func, select
-from web_fixtures.helpers import (  # noqa: F401
-    _cheap_password_hashing,
-    db_url,
-    pg_template,
-    pg_url,
-    settings,
-    small_record,
-    store,
-)
+from web_fixtures.helpers import small_record
 
 from extractor import jobs
 from extractor.store import record as rec

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from web_fixtures.helpers)
 """Issue 5: reviewed values stay on their task when a re-run inserts a task before it."""
 
 from __future__ import annotations
@@ -6,15 +5,7 @@ from __future__ import annotations
 import copy
 
 from sqlalchemy import insert, select
-from web_fixtures.helpers import (  # noqa: F401
-    _cheap_password_hashing,
-    db_url,
-    pg_template,
-    pg_url,
-    settings,
-    small_record,
-    store,
-)
+from web_fixtures.helpers import small_record
 
 from extractor import jobs
 from extractor.store import repo

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from web_fixtures.helpers)
 """Web app: sign-in, roles, CSRF, upload → job → review → save/conflict → approve → export."""
 
 from __future__ import annotations
@@ -10,16 +9,7 @@ import threading
 
 import pytest
 from fastapi.testclient import TestClient
-from web_fixtures.helpers import (  # noqa: F401
-    _cheap_password_hashing,
-    db_url,
-    make_pdf,
-    pg_template,
-    pg_url,
-    settings,
-    small_record,
-    store,
-)
+from web_fixtures.helpers import make_pdf, small_record
 
 from extractor import jobs
 from extractor.store import repo

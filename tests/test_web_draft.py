@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from web_fixtures.helpers)
 """Soạn dự thảo (issue 7): preview and .docx from the store's reviewed records, drafters only."""
 
 from __future__ import annotations
@@ -8,57 +7,30 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from test_web_compare import PASSWORD, ROLES, client, lang_son, stored, unrelated
-from web_fixtures.helpers import (  # noqa: F401
-    _cheap_password_hashing,
-    db_url,
-    pg_template,
-    pg_url,
-    settings,
-    small_record,
-    store,
-)
+from web_fixtures.plans import client
 
 from extractor.draft import draft_from_store
 from extractor.store import repo
-from extractor.store.users import create_user
-from extractor.web.app import create_app
-
-assert PASSWORD
-
-
-@pytest.fixture
-def app(settings, store):
-    for name, role in ROLES:
-        create_user(store, name, PASSWORD, role)
-    ids = {"son_la": stored(store, settings, "sl.pdf", small_record(), b"%PDF-1.4 son la"),
-           "lang_son": stored(store, settings, "ls.pdf", lang_son(), b"%PDF-1.4 lang son"),
-           "other": stored(store, settings, "thien-tai.pdf", unrelated(), b"%PDF-1.4 thien tai")}
-    application = create_app(settings)
-    application.state.ids = ids
-    yield application
-    application.state.store.dispose()
-
 
 URLS = ["/drafts", "/drafts?province=Hà%20Giang", "/drafts/draft.docx?province=Hà%20Giang"]
 
 
 @pytest.mark.parametrize("url", URLS)
-def test_anonymous_is_sent_to_login(app, url):
-    r = TestClient(app).get(url, follow_redirects=False)
+def test_anonymous_is_sent_to_login(plans_app, url):
+    r = TestClient(plans_app).get(url, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/login"
 
 
 @pytest.mark.parametrize("user", ["cloe", "poli", "ron"])
-def test_only_drafters_draft(app, user):
-    c = client(app, user)
+def test_only_drafters_draft(plans_app, user):
+    c = client(plans_app, user)
     for url in URLS:
         assert c.get(url, follow_redirects=False).status_code == 403
     assert "Soạn dự thảo" not in c.get("/documents").text
 
 
-def test_drafter_previews_and_downloads(app):
-    c = client(app, "dana")
+def test_drafter_previews_and_downloads(plans_app):
+    c = client(plans_app, "dana")
     assert "Soạn dự thảo" in c.get("/documents").text
     page = c.get("/drafts").text
     assert "<h1>Soạn dự thảo</h1>" in page and "Xem trước" in page and 'value="Sơn La"' in page
@@ -76,23 +48,23 @@ def test_drafter_previews_and_downloads(app):
     assert "Hà Giang" in text
 
 
-def test_preview_uses_reviewed_values_and_escapes(app):
-    son_la, lang = app.state.ids["son_la"], app.state.ids["lang_son"]
+def test_preview_uses_reviewed_values_and_escapes(plans_app):
+    son_la, lang = plans_app.state.ids["son_la"], plans_app.state.ids["lang_son"]
     actor = repo.Actor(None, "ron")
     for doc in (son_la, lang):
-        repo.save_field(app.state.store, doc, "tasks[1].lead", ["Sở Tư pháp <i>x</i>"], 1, actor)
-    page = client(app, "dana").get("/drafts", params={"province": "Hà Giang"}).text
+        repo.save_field(plans_app.state.store, doc, "tasks[1].lead", ["Sở Tư pháp <i>x</i>"], 1, actor)
+    page = client(plans_app, "dana").get("/drafts", params={"province": "Hà Giang"}).text
     assert "Sở Tư pháp &lt;i&gt;x&lt;/i&gt;" in page and "<i>x</i>" not in page
-    province = client(app, "dana").get("/drafts", params={"province": "<script>x</script>"}).text
+    province = client(plans_app, "dana").get("/drafts", params={"province": "<script>x</script>"}).text
     assert "<script>x</script>" not in province
 
 
-def test_docx_needs_a_province(app):
-    r = client(app, "dana").get("/drafts/draft.docx", params={"province": "  "})
+def test_docx_needs_a_province(plans_app):
+    r = client(plans_app, "dana").get("/drafts/draft.docx", params={"province": "  "})
     assert r.status_code == 400 and "chọn tỉnh" in r.text
 
 
-def test_draft_from_store(app, settings, tmp_path, monkeypatch):
+def test_draft_from_store(plans_app, settings, tmp_path, monkeypatch):
     monkeypatch.setenv("KEHOACH_DATABASE_URL", settings.database_url)
     out = draft_from_store(settings.data_dir, "1687", "Hà Giang", tmp_path / "du-thao.md")
     text = out.read_text(encoding="utf-8")
@@ -107,8 +79,8 @@ def _post_template(c: TestClient, template: str, action: str = "preview", **extr
     return c.post("/drafts", data=data, follow_redirects=False)
 
 
-def test_drafter_template_runs_in_the_sandbox(app):
-    c = client(app, "dana")
+def test_drafter_template_runs_in_the_sandbox(plans_app):
+    c = client(plans_app, "dana")
     page = c.get("/drafts", params={"province": "Hà Giang"}).text
     assert "Sửa mẫu văn bản" in page and "<textarea" in page and "{%" in page  # the built-in text to edit
     ok = _post_template(c, "Dòng riêng của người soạn <b>đậm</b>")
@@ -120,9 +92,9 @@ def test_drafter_template_runs_in_the_sandbox(app):
     assert "subclasses" not in refused.text.split("</textarea>")[-1]
 
 
-def test_template_form_needs_csrf_and_the_drafter_role(app):
-    c = client(app, "dana")
+def test_template_form_needs_csrf_and_the_drafter_role(plans_app):
+    c = client(plans_app, "dana")
     r = c.post("/drafts", data={"programme": "1687", "province": "Hà Giang", "template": "x"},
                follow_redirects=False)
     assert r.status_code == 403
-    assert _post_template(client(app, "poli"), "x").status_code == 403
+    assert _post_template(client(plans_app, "poli"), "x").status_code == 403
