@@ -9,9 +9,7 @@ only by scripts/build_restore_model.py; the expensive OCR runs are cached by con
 from __future__ import annotations
 
 import hashlib
-import os
 import random
-import subprocess
 import tempfile
 import textwrap
 from collections.abc import Iterator
@@ -59,10 +57,14 @@ def _render(lines: list[str], style: tuple[int, int, float, int, int], path: Pat
 
 
 def _tesseract_tsv(image: Path) -> str:
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    from extractor.errors import EngineFailedError
+    from extractor.ocr import exec as engine  # the one subprocess seam
+
     cmd = ["nice", "-n", "10", "tesseract", str(image), "-", "-l", "eng", "--psm", "6", "tsv"]
-    res = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env, stdin=subprocess.DEVNULL)
-    return res.stdout
+    try:
+        return engine.run(cmd, timeout=120).stdout.decode("utf-8", "replace")
+    except EngineFailedError:  # a page tesseract cannot read adds no training pairs
+        return ""
 
 
 def _read_lines(tsv: str, bands: list[tuple[int, int]]) -> list[str]:
