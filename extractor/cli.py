@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from extractor.errors import ExitCode, KehoachError
+from extractor.errors import ExitCode, KehoachError, PartialResultError
 from extractor.fsutil import atomic_write_text
 from extractor.options import Options
 
@@ -104,17 +104,9 @@ def ocr(files: tuple[Path, ...], out_dir: Path | None, **flags: Any) -> None:
             sys.stdout.write("\n")
             sys.stdout.flush()
         if doc.status.value != "success" and any(i.severity == "error" for i in doc.all_issues()):
-            raise _PartialResult(str(path))
+            raise PartialResultError(str(path))
 
     sys.exit(_run_batch(files, work))
-
-
-class _PartialResult(KehoachError):
-    code = "E001"
-    exit_code = ExitCode.PARTIAL
-
-    def __init__(self, path: str):
-        super().__init__("some pages failed (see the lines above); the rest was written", path=path)
 
 
 @main.command()

@@ -45,6 +45,16 @@ class KehoachError(Exception):
         return f"{where}: [{self.code}] {self.message}"
 
 
+class PartialResultError(KehoachError):
+    """Some pages of a document failed; the rest was read and written."""
+
+    code = "E001"
+    exit_code = ExitCode.PARTIAL
+
+    def __init__(self, path: str):
+        super().__init__("some pages failed (see the lines above); the rest was written", path=path)
+
+
 class InputFileError(KehoachError):
     """The file cannot be read as any supported document."""
 
