@@ -236,3 +236,15 @@ class InvalidRecordError(KehoachError):
             "or the source document itself",
             path=str(path),
         )
+
+
+# --- runners ---
+
+
+class UnitFailed(KehoachError):
+    """A document failed on a runner; code and message as the unit reported them."""
+
+    def __init__(self, reason: str):
+        code, _, message = reason.partition("] ")
+        super().__init__(message or reason)
+        self.code = code.lstrip("[") if message else "E999"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extractor.errors import KehoachError
+from extractor.errors import UnitFailed
 from extractor.fsutil import atomic_write_text
 from extractor.options import Options
 from extractor.runners.base import Done, Runner, RunnerSettings, Unit, get_runner
@@ -70,15 +70,6 @@ def run_batch(folder: str | Path, out_dir: str | Path, data_dir: str | Path | No
     finally:
         if own:
             runner.close()
-
-
-class UnitFailed(KehoachError):
-    """A document failed on a runner; code and message as the unit reported them."""
-
-    def __init__(self, reason: str):
-        code, _, message = reason.partition("] ")
-        super().__init__(message or reason)
-        self.code = code.lstrip("[") if message else "E999"
 
 
 def extract_one(path: Path, options: Options, runner: Runner,
